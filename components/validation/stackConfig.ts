@@ -1,0 +1,197 @@
+import { z } from "zod";
+import { tenantIdProblem, TENANT_ID_RULE } from "../naming";
+import { ConfigValidationError, problemsFromZod, type ConfigProblem } from "./errors";
+import { tenantConfigSchema, type TenantConfig } from "./tenantConfig";
+
+/** Where the stores of a stack run: Hetzner Cloud, or containers on an air-gapped Docker host. */
+export type Mode = "online" | "offline";
+
+const tenantId = z.string().superRefine((id, ctx) => {
+  const problem = tenantIdProblem(id);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: `tenant id ${JSON.stringify(id)}: ${TENANT_ID_RULE}; ${problem}` });
+});
+
+const tenantEntry = z.strictObject({
+  id: tenantId,
+  config: tenantConfigSchema.prefault({}),
+  /** Suspension keeps data and disables every credential (DESIGN §3 transitions 7/8). */
+  suspended: z.boolean().default(false),
+});
+
+const tenants = z.array(tenantEntry).superRefine((entries, ctx) => {
+  const seen = new Set<string>();
+  entries.forEach((entry, index) => {
+    if (seen.has(entry.id)) ctx.addIssue({ code: "custom", path: [index, "id"], message: `tenant id "${entry.id}" is listed twice` });
+    seen.add(entry.id);
+  });
+});
+
+const url = (protocols: readonly string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be a URL with scheme ${protocols.map((p) => p.replace(":", "")).join(" or ")}` },
+  );
+
+const nonEmpty = z.string().min(1, { error: "must not be empty" });
+const ageRecipient = z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, { error: "must be an age X25519 public key (age1…)" });
+const hostPort = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, { error: "must be host:port" });
+const booleanText = z.enum(["true", "false"]).transform((v) => v === "true");
+
+/**
+ * Every stack-config key the program reads (DESIGN §8), by its full name. Values arrive as Pulumi
+ * stores them: strings, with objects as JSON text.
+ */
+const keySchemas = {
+  "frostbyte:mode": z.enum(["online", "offline"]),
+  "frostbyte:tenants": tenants,
+  "frostbyte:controlPlaneDbUrl": url(["postgres:", "postgresql:"]),
+  "frostbyte:qdrant": z.strictObject({ url: url(["http:", "https:"]), apiKey: nonEmpty }),
+  "frostbyte:redis": z.strictObject({ url: url(["redis:", "rediss:"]), adminUser: nonEmpty, adminPassword: nonEmpty }),
+  "frostbyte:operatorAgeRecipients": z.array(ageRecipient).min(1, { error: "must list at least one age recipient" }),
+  "hcloud:token": z.string().regex(/^[A-Za-z0-9]{64}$/, { error: "must be a 64-character Hetzner API token" }),
+  "hcloud:endpoint": url(["http:", "https:"]),
+  "minio:minioServer": hostPort,
+  "minio:minioUser": nonEmpty,
+  "minio:minioPassword": nonEmpty,
+  "minio:minioSsl": booleanText,
+  "minio:minioRegion": nonEmpty,
+  "postgresql:host": nonEmpty,
+  "postgresql:port": z.coerce.number().int().min(1).max(65535),
+  "postgresql:username": nonEmpty,
+  "postgresql:password": nonEmpty,
+  "postgresql:sslmode": z.enum(["disable", "require", "verify-ca", "verify-full"]),
+  "postgresql:superuser": booleanText,
+} as const;
+
+type KeySchemas = typeof keySchemas;
+type FullKey = keyof KeySchemas;
+type Parsed<K extends FullKey> = z.output<KeySchemas[K]>;
+
+/** Keys whose values are objects or lists, stored by Pulumi as JSON text. */
+const JSON_KEYS: ReadonlySet<FullKey> = new Set(["frostbyte:tenants", "frostbyte:qdrant", "frostbyte:redis", "frostbyte:operatorAgeRecipients"]);
+
+/** Stack-config keys that hold secrets: always marked secret when they leave validation. */
+export const SECRET_CONFIG_KEYS: readonly string[] = [
+  "frostbyte:controlPlaneDbUrl",
+  "frostbyte:qdrant",
+  "frostbyte:redis",
+  "hcloud:token",
+  "minio:minioPassword",
+  "postgresql:password",
+];
+
+/** One configured tenant. */
+export interface TenantEntry {
+  readonly id: string;
+  readonly config: TenantConfig;
+  readonly suspended: boolean;
+}
+
+/** The validated stack configuration; everything the program needs, typed. */
+export interface StackConfig {
+  readonly mode: Mode;
+  readonly tenants: readonly TenantEntry[];
+  readonly controlPlaneDbUrl: string;
+  readonly qdrant: { readonly url: string; readonly apiKey: string };
+  readonly redis: { readonly url: string; readonly adminUser: string; readonly adminPassword: string };
+  readonly operatorAgeRecipients: readonly string[];
+  /** Present in online mode only. */
+  readonly hcloud?: { readonly token: string; readonly endpoint?: string };
+  readonly minio: { readonly server: string; readonly user: string; readonly password: string; readonly ssl: boolean; readonly region: string };
+  readonly postgres: {
+    readonly host: string;
+    readonly port: number;
+    readonly username: string;
+    readonly password: string;
+    readonly sslmode: "disable" | "require" | "verify-ca" | "verify-full";
+    readonly superuser: boolean;
+  };
+}
+
+/** Reads one raw stack-config value by its full key (`namespace:key`), or undefined when unset. */
+export type RawConfigReader = (fullKey: string) => string | undefined;
+
+/**
+ * Validates the whole stack configuration (DESIGN §8) and fills in defaults. Every problem is
+ * collected and reported at once, each naming its key and path; secret values are never quoted.
+ */
+export function parseStackConfig(read: RawConfigReader): StackConfig {
+  const problems: ConfigProblem[] = [];
+
+  function value<K extends FullKey>(key: K, required: boolean, fallback?: Parsed<K>): Parsed<K> | undefined {
+    const raw = read(key);
+    if (raw === undefined || raw === "") {
+      if (fallback !== undefined) return fallback;
+      if (required) problems.push({ path: key, message: "is required but not set" });
+      return undefined;
+    }
+    let candidate: unknown = raw;
+    if (JSON_KEYS.has(key)) {
+      try {
+        candidate = JSON.parse(raw);
+      } catch {
+        problems.push({ path: key, message: "is not valid JSON (set it with pulumi config set --path or as a YAML object)" });
+        return undefined;
+      }
+    }
+    const result = keySchemas[key].safeParse(candidate);
+    if (!result.success) {
+      problems.push(...problemsFromZod(key, result.error));
+      return undefined;
+    }
+    return result.data as Parsed<K>;
+  }
+
+  const mode = value("frostbyte:mode", false, "online") ?? "online";
+  const online = mode === "online";
+  const parsed = {
+    tenants: value("frostbyte:tenants", true),
+    controlPlaneDbUrl: value("frostbyte:controlPlaneDbUrl", true),
+    qdrant: value("frostbyte:qdrant", true),
+    redis: value("frostbyte:redis", true),
+    operatorAgeRecipients: value("frostbyte:operatorAgeRecipients", true),
+    hcloudToken: value("hcloud:token", online),
+    hcloudEndpoint: value("hcloud:endpoint", false),
+    minioServer: value("minio:minioServer", true),
+    minioUser: value("minio:minioUser", true),
+    minioPassword: value("minio:minioPassword", true),
+    minioSsl: value("minio:minioSsl", false, false),
+    minioRegion: value("minio:minioRegion", false, "us-east-1"),
+    pgHost: value("postgresql:host", true),
+    pgPort: value("postgresql:port", false, 5432),
+    pgUser: value("postgresql:username", true),
+    pgPassword: value("postgresql:password", true),
+    pgSslmode: value("postgresql:sslmode", false, "require"),
+    pgSuperuser: value("postgresql:superuser", false, false),
+  };
+  if (!online && read("hcloud:token")) {
+    problems.push({ path: "hcloud:token", message: "is set but frostbyte:mode is offline, which creates no Hetzner resources" });
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+
+  const p = parsed as { [K in keyof typeof parsed]: NonNullable<(typeof parsed)[K]> };
+  return {
+    mode,
+    tenants: p.tenants,
+    controlPlaneDbUrl: p.controlPlaneDbUrl,
+    qdrant: p.qdrant,
+    redis: p.redis,
+    operatorAgeRecipients: p.operatorAgeRecipients,
+    ...(online ? { hcloud: { token: p.hcloudToken, ...(parsed.hcloudEndpoint ? { endpoint: parsed.hcloudEndpoint } : {}) } } : {}),
+    minio: { server: p.minioServer, user: p.minioUser, password: p.minioPassword, ssl: p.minioSsl, region: p.minioRegion },
+    postgres: {
+      host: p.pgHost,
+      port: p.pgPort,
+      username: p.pgUser,
+      password: p.pgPassword,
+      sslmode: p.pgSslmode,
+      superuser: p.pgSuperuser,
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { z } from "zod";
+import { ConfigValidationError, problemsFromZod } from "./errors";
+import { isWorldCidr, parsePortRange, PROTECTED_PORTS, protectedPortsIn } from "./network";
+
+/** The only embedding size the platform's collections accept (DESIGN §1, §6). */
+export const EMBEDDING_DIMENSIONS = 768;
+
+/** Hetzner Cloud locations a tenant server may be placed in. */
+export const HETZNER_LOCATIONS = ["fsn1", "nbg1", "hel1", "ash", "hil", "sin"] as const;
+
+const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: "must be an IPv4 or IPv6 CIDR, e.g. 203.0.113.0/24" });
+
+const portSpec = z
+  .union([z.int(), z.string()])
+  .transform((value) => String(value))
+  .refine((value) => parsePortRange(value) !== undefined, { error: 'must be a port 1–65535 or a range "from-to"' });
+
+const ingressRule = z
+  .strictObject({
+    description: z.string().max(255).optional(),
+    protocol: z.enum(["tcp", "udp", "icmp"]),
+    port: portSpec.optional(),
+    source_ips: z.array(cidr).min(1, { error: "must list at least one CIDR" }),
+  })
+  .superRefine((rule, ctx) => {
+    if (rule.protocol === "icmp") {
+      if (rule.port !== undefined) ctx.addIssue({ code: "custom", path: ["port"], message: "icmp rules take no port" });
+      return;
+    }
+    if (rule.port === undefined) {
+      ctx.addIssue({ code: "custom", path: ["port"], message: `${rule.protocol} rules need a port` });
+      return;
+    }
+    const covered = protectedPortsIn(rule.port);
+    if (covered.includes(22)) {
+      ctx.addIssue({ code: "custom", path: ["port"], message: "SSH (22) is opened only through network.ssh_cidrs" });
+    }
+    rule.source_ips.forEach((source, index) => {
+      const exposed = covered.filter((port) => port !== 22);
+      if (isWorldCidr(source) && exposed.length > 0) {
+        const names = exposed.map((port) => `${port} (${PROTECTED_PORTS.get(port)})`).join(", ");
+        ctx.addIssue({ code: "custom", path: ["source_ips", index], message: `${source} may not reach ${names}` });
+      }
+    });
+  });
+
+const sshCidr = cidr.refine((value) => !isWorldCidr(value), { error: "SSH is never open to the whole internet" });
+
+const mimeType = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/, { error: "must be a MIME type like application/pdf" });
+
+const label = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: "must be 1–63 of a-z, 0-9, _ and -" });
+
+function unique<T>(items: readonly T[]): boolean {
+  return new Set(items).size === items.length;
+}
+
+/** The schema of a tenant's config (DESIGN §6); missing keys take the defaults, unknown keys are errors. */
+export const tenantConfigSchema = z.strictObject({
+  config_version: z.int().min(1).default(1),
+  pii: z.strictObject({ mode: z.enum(["redact", "flag", "block"]).default("redact") }).prefault({}),
+  classification: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      labels: z.array(label).max(64).refine(unique, { error: "labels must be unique" }).default([]),
+    })
+    .prefault({}),
+  injection: z.strictObject({ threshold: z.number().min(0).max(1).default(0.8) }).prefault({}),
+  mime_allowlist: z
+    .array(mimeType)
+    .min(1)
+    .max(100)
+    .refine(unique, { error: "MIME types must be unique" })
+    .default(["application/pdf", "text/plain", "text/markdown", "text/html"]),
+  generation_enabled: z.boolean().default(false),
+  embedding: z
+    .strictObject({
+      model: z.string().min(1).max(128).default("nomic-embed-text-v1.5"),
+      dimensions: z.literal(EMBEDDING_DIMENSIONS, { error: `must be ${EMBEDDING_DIMENSIONS}` }).default(EMBEDDING_DIMENSIONS),
+    })
+    .prefault({}),
+  retention_days: z.int().min(1).max(3650).default(365),
+  server: z
+    .strictObject({
+      type: z.string().regex(/^[a-z0-9-]{2,32}$/, { error: "must be a Hetzner server type such as cx22" }).default("cx22"),
+      location: z.enum(HETZNER_LOCATIONS).default("fsn1"),
+      image: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,63}$/, { error: "must be a Hetzner image name such as debian-12" }).default("debian-12"),
+    })
+    .prefault({}),
+  network: z
+    .strictObject({
+      ssh_cidrs: z.array(sshCidr).max(32).default([]),
+      ingress: z.array(ingressRule).max(50).default([]),
+    })
+    .prefault({}),
+  quotas: z
+    .strictObject({
+      storage_gb: z.int().min(1).max(10_000).default(50),
+      max_documents: z.int().min(1).max(1_000_000_000).default(100_000),
+      db_connections: z.int().min(1).max(500).default(20),
+    })
+    .prefault({}),
+});
+
+/** A tenant config with every default filled in. */
+export type TenantConfig = z.output<typeof tenantConfigSchema>;
+/** What a caller may write: every key optional. */
+export type TenantConfigInput = z.input<typeof tenantConfigSchema>;
+
+/** Validates a tenant config and fills in defaults; errors name each failing path under `root`. */
+export function parseTenantConfig(input: unknown, root = "config"): TenantConfig {
+  const result = tenantConfigSchema.safeParse(input ?? {});
+  if (!result.success) throw new ConfigValidationError(problemsFromZod(root, result.error));
+  return result.data;
+}
