@@ -1,0 +1,34 @@
+import * as hcloud from "@pulumi/hcloud";
+import type * as pulumi from "@pulumi/pulumi";
+import type { TenantNames } from "../naming";
+import type { TenantConfig } from "../validation";
+import { networkZoneOf, PRIVATE_NETWORK } from "./placement";
+
+export interface TenantNetwork {
+  readonly network: hcloud.Network;
+  readonly subnet: hcloud.NetworkSubnet;
+}
+
+/** The tenant's private network and the one cloud subnet its server joins. */
+export function createTenantNetwork(
+  names: TenantNames,
+  server: TenantConfig["server"],
+  opts: { parent: pulumi.Resource; provider: hcloud.Provider },
+): TenantNetwork {
+  const network = new hcloud.Network(
+    names.hetzner.network,
+    { name: names.hetzner.network, ipRange: PRIVATE_NETWORK.ipRange, labels: { ...names.hetzner.labels } },
+    opts,
+  );
+  const subnet = new hcloud.NetworkSubnet(
+    `${names.hetzner.network}-subnet`,
+    {
+      networkId: network.id.apply((id) => Number(id)),
+      type: "cloud",
+      networkZone: networkZoneOf(server.location),
+      ipRange: PRIVATE_NETWORK.subnet,
+    },
+    opts,
+  );
+  return { network, subnet };
+}

@@ -1,0 +1,40 @@
+import * as hcloud from "@pulumi/hcloud";
+import type * as pulumi from "@pulumi/pulumi";
+import type { TenantNames } from "../naming";
+import type { TenantConfig } from "../validation";
+import { renderCloudInit } from "./cloudInit";
+import type { TenantNetwork } from "./network";
+import { PRIVATE_NETWORK } from "./placement";
+
+/** The tenant's data-plane server, on its private network and behind its firewall. */
+export function createTenantServer(
+  names: TenantNames,
+  server: TenantConfig["server"],
+  attachments: { network: TenantNetwork; firewall: hcloud.Firewall },
+  opts: { parent: pulumi.Resource; provider: hcloud.Provider },
+): hcloud.Server {
+  return new hcloud.Server(
+    names.hetzner.server,
+    {
+      name: names.hetzner.server,
+      serverType: server.type,
+      location: server.location,
+      image: server.image,
+      labels: { ...names.hetzner.labels },
+      firewallIds: [attachments.firewall.id.apply((id) => Number(id))],
+      networks: [{ networkId: attachments.network.network.id.apply((id) => Number(id)), ip: PRIVATE_NETWORK.serverIp }],
+      publicNets: [{ ipv4Enabled: true, ipv6Enabled: true }],
+      userData: renderCloudInit({
+        tenantId: names.tenantId,
+        privateIp: PRIVATE_NETWORK.serverIp,
+        bucket: names.minio.bucket,
+        database: names.postgres.database,
+        collection: names.qdrant.collection,
+        redisKeyPrefix: names.redis.keyPattern.slice(1, -1),
+      }),
+      shutdownBeforeDeletion: true,
+    },
+    // The server joins the network through its subnet, so the subnet must exist first.
+    { ...opts, dependsOn: [attachments.network.subnet] },
+  );
+}

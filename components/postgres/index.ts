@@ -1,0 +1,2 @@
+/** PostgreSQL parts of a tenant: its login role and its database. */
+export * from "./tenantDatabase";

@@ -1,0 +1,42 @@
+import * as postgresql from "@pulumi/postgresql";
+import type * as pulumi from "@pulumi/pulumi";
+import type { TenantNames } from "../naming";
+
+/** The role flags DESIGN §2 fixes; `login` is dropped only while the tenant is suspended. */
+export function tenantRoleFlags(suspended: boolean) {
+  return { login: !suspended, superuser: false, createDatabase: false, createRole: false, replication: false, inherit: true } as const;
+}
+
+export interface TenantDatabase {
+  readonly role: postgresql.Role;
+  readonly database: postgresql.Database;
+  /** Revokes every database privilege (CONNECT, TEMPORARY) from PUBLIC, so only the owner connects. */
+  readonly publicRevoke: postgresql.Grant;
+}
+
+export interface TenantDatabaseArgs {
+  readonly password: pulumi.Input<string>;
+  readonly connectionLimit: number;
+  readonly suspended: boolean;
+}
+
+/** The tenant's login role and the database it alone owns and reaches. */
+export function createTenantDatabase(
+  names: TenantNames,
+  args: TenantDatabaseArgs,
+  opts: { parent: pulumi.Resource; provider: postgresql.Provider },
+): TenantDatabase {
+  const { database: databaseName, role: roleName } = names.postgres;
+  const role = new postgresql.Role(
+    roleName,
+    { name: roleName, password: args.password, connectionLimit: args.connectionLimit, ...tenantRoleFlags(args.suspended) },
+    { ...opts, additionalSecretOutputs: ["password"] },
+  );
+  const database = new postgresql.Database(databaseName, { name: databaseName, owner: role.name }, opts);
+  const publicRevoke = new postgresql.Grant(
+    `${databaseName}-revoke-public`,
+    { database: database.name, role: "public", objectType: "database", privileges: [] },
+    opts,
+  );
+  return { role, database, publicRevoke };
+}

@@ -1,0 +1,78 @@
+import type { QdrantAdminSettings } from "./adminSettings";
+
+/** Distances Qdrant supports; tenants use Cosine. */
+export type Distance = "Cosine" | "Euclid" | "Dot" | "Manhattan";
+
+/** The parts of a Qdrant collection the provider owns. */
+export interface CollectionSpec {
+  readonly name: string;
+  readonly vectorSize: number;
+  readonly distance: Distance;
+}
+
+/** A collection as Qdrant reports it, reduced to what the provider compares. */
+export interface CollectionState {
+  readonly vectorSize: number | undefined;
+  readonly distance: string | undefined;
+  readonly pointsCount: number;
+}
+
+type Client = import("@qdrant/js-client-rest").QdrantClient;
+
+/** A fresh client per call: this code also runs in the dynamic provider's own process after serialisation. */
+function adminClient(settings: QdrantAdminSettings): Client {
+  const { QdrantClient } = require("@qdrant/js-client-rest") as typeof import("@qdrant/js-client-rest");
+  return new QdrantClient({ url: settings.url, apiKey: settings.apiKey, checkCompatibility: false });
+}
+
+/** Qdrant's client throws errors whose message is the status text; its body holds the reason. */
+function describe(error: unknown): string {
+  const data = (error as { data?: { status?: { error?: string } } }).data;
+  return data?.status?.error ?? (error as Error).message;
+}
+
+/** Creates the collection; refuses to adopt one that already exists, since it may hold another owner's data. */
+export async function createCollection(settings: QdrantAdminSettings, spec: CollectionSpec): Promise<void> {
+  const client = adminClient(settings);
+  const { exists } = await client.collectionExists(spec.name);
+  if (exists) throw new Error(`Qdrant collection "${spec.name}" already exists; import or delete it before creating it here`);
+  try {
+    await client.createCollection(spec.name, { vectors: { size: spec.vectorSize, distance: spec.distance } });
+  } catch (error) {
+    throw new Error(`cannot create Qdrant collection "${spec.name}": ${describe(error)}`);
+  }
+}
+
+/** Reads the collection, or undefined when it does not exist. */
+export async function getCollection(settings: QdrantAdminSettings, name: string): Promise<CollectionState | undefined> {
+  const client = adminClient(settings);
+  const { exists } = await client.collectionExists(name);
+  if (!exists) return undefined;
+  const info = await client.getCollection(name);
+  const vectors = info.config.params.vectors;
+  const single = vectors && "size" in vectors ? vectors : undefined;
+  return { vectorSize: single?.size as number | undefined, distance: single?.distance as string | undefined, pointsCount: info.points_count ?? 0 };
+}
+
+/** Deletes the collection; one already gone is not an error. */
+export async function deleteCollection(settings: QdrantAdminSettings, name: string): Promise<void> {
+  const client = adminClient(settings);
+  try {
+    await client.deleteCollection(name);
+  } catch (error) {
+    throw new Error(`cannot delete Qdrant collection "${name}": ${describe(error)}`);
+  }
+}
+
+/**
+ * Mints the tenant's Qdrant token: a JWT signed with the admin key (Qdrant's `jwt_rbac`) that grants
+ * read-write on its own collection only. No `exp` and no `iat`, so the same inputs give the same token
+ * and an update never churns it; rotating the admin key revokes every token.
+ */
+export async function mintCollectionToken(settings: QdrantAdminSettings, tenantId: string, collection: string): Promise<string> {
+  const { SignJWT } = require("jose") as typeof import("jose");
+  return new SignJWT({ access: [{ collection, access: "rw" }] })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(`tenant:${tenantId}`)
+    .sign(new TextEncoder().encode(settings.apiKey));
+}

@@ -1,0 +1,93 @@
+import * as pulumi from "@pulumi/pulumi";
+import { parseQdrantAdminSettings, type QdrantAdminSettings } from "./adminSettings";
+import { createCollection, deleteCollection, getCollection, mintCollectionToken, type CollectionSpec, type Distance } from "./collectionOperations";
+
+/** Bump when the provider's behaviour changes, so existing collections are updated by it. */
+export const QDRANT_PROVIDER_VERSION = "1";
+
+/** Inputs of a tenant's Qdrant collection. */
+export interface QdrantCollectionArgs {
+  readonly tenantId: pulumi.Input<string>;
+  /** Collection name (DESIGN §1). */
+  readonly name: pulumi.Input<string>;
+  readonly vectorSize: pulumi.Input<number>;
+  readonly distance: pulumi.Input<Distance>;
+}
+
+interface CollectionInputs extends CollectionSpec {
+  readonly tenantId: string;
+  readonly providerVersion: string;
+}
+
+interface CollectionOutputs extends CollectionInputs {
+  readonly accessToken: string;
+}
+
+interface QdrantCollectionProvider extends pulumi.dynamic.ResourceProvider {
+  settings?: QdrantAdminSettings;
+}
+
+function settingsOf(provider: QdrantCollectionProvider): QdrantAdminSettings {
+  if (!provider.settings) throw new Error("the Qdrant collection provider was not configured: frostbyte:qdrant is missing");
+  return provider.settings;
+}
+
+/** A collection's shape can't change in place: size, distance or name changes replace it. */
+const REPLACING_KEYS = ["name", "vectorSize", "distance"] as const;
+
+const qdrantCollectionProvider: QdrantCollectionProvider = {
+  async configure(req) {
+    this.settings = parseQdrantAdminSettings(req.config.get("qdrant"));
+  },
+  async check(_olds, news: CollectionInputs) {
+    const failures = [];
+    if (!Number.isInteger(news.vectorSize) || news.vectorSize < 1 || news.vectorSize > 65536) {
+      failures.push({ property: "vectorSize", reason: "must be an integer from 1 to 65536" });
+    }
+    if (!["Cosine", "Euclid", "Dot", "Manhattan"].includes(news.distance)) {
+      failures.push({ property: "distance", reason: "must be Cosine, Euclid, Dot or Manhattan" });
+    }
+    return { inputs: news, failures };
+  },
+  async diff(_id, olds: CollectionOutputs, news: CollectionInputs) {
+    const replaces = REPLACING_KEYS.filter((key) => olds[key] !== news[key]);
+    const changes = replaces.length > 0 || olds.tenantId !== news.tenantId || olds.providerVersion !== news.providerVersion;
+    return { changes, replaces, deleteBeforeReplace: replaces.includes("name") ? false : true };
+  },
+  async create(inputs: CollectionInputs) {
+    const settings = settingsOf(this);
+    await createCollection(settings, inputs);
+    const accessToken = await mintCollectionToken(settings, inputs.tenantId, inputs.name);
+    return { id: inputs.name, outs: { ...inputs, accessToken } };
+  },
+  async update(_id, _olds: CollectionOutputs, news: CollectionInputs) {
+    const settings = settingsOf(this);
+    const current = await getCollection(settings, news.name);
+    if (!current) throw new Error(`Qdrant collection "${news.name}" is gone; run pulumi refresh or recreate the tenant's collection`);
+    const accessToken = await mintCollectionToken(settings, news.tenantId, news.name);
+    return { outs: { ...news, accessToken } };
+  },
+  async delete(_id, olds: CollectionOutputs) {
+    await deleteCollection(settingsOf(this), olds.name);
+  },
+};
+
+/** A tenant's Qdrant collection and the token that reaches only it. */
+export class QdrantCollection extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly vectorSize: pulumi.Output<number>;
+  declare readonly distance: pulumi.Output<Distance>;
+  /** A JWT scoped to this collection; secret. */
+  declare readonly accessToken: pulumi.Output<string>;
+
+  constructor(name: string, args: QdrantCollectionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      qdrantCollectionProvider,
+      name,
+      { ...args, providerVersion: QDRANT_PROVIDER_VERSION, accessToken: undefined },
+      { ...opts, additionalSecretOutputs: ["accessToken"] },
+      "frostbyte",
+      "QdrantCollection",
+    );
+  }
+}

@@ -1,0 +1,98 @@
+import type { RedisAdminSettings } from "./adminSettings";
+
+/** The parts of a Redis ACL user the provider owns. */
+export interface AclUserSpec {
+  readonly username: string;
+  readonly rules: readonly string[];
+  readonly password: string;
+}
+
+/** What `ACL GETUSER` reports, reduced to what drift detection compares. */
+export interface AclUserState {
+  readonly enabled: boolean;
+  readonly keys: string;
+  readonly channels: string;
+  readonly commands: string;
+  readonly passwordCount: number;
+}
+
+/** The one client method the operations use. */
+interface CommandClient {
+  sendCommand<T>(args: readonly string[]): Promise<T>;
+}
+
+/**
+ * Runs `work` on a fresh admin connection and always closes it. The client is required here, inside
+ * the call, because this code also runs in the dynamic provider's own process after serialisation.
+ */
+async function withAdminClient<T>(settings: RedisAdminSettings, work: (client: CommandClient) => Promise<T>): Promise<T> {
+  const { createClient } = require("redis") as typeof import("redis");
+  const client = createClient({
+    url: settings.url,
+    username: settings.adminUser,
+    password: settings.adminPassword,
+    socket: { reconnectStrategy: false, connectTimeout: 10_000 },
+  });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`cannot connect to Redis at ${redactUrl(settings.url)}: ${(error as Error).message}`);
+  }
+  try {
+    return await work(client);
+  } finally {
+    await client.close().catch(() => client.destroy());
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return "<unparseable URL>";
+  }
+}
+
+/** Creates the user, or makes an existing one match the spec exactly (`reset` leads the rules). */
+export async function setAclUser(settings: RedisAdminSettings, spec: AclUserSpec): Promise<void> {
+  await withAdminClient(settings, async (client) => {
+    await client.sendCommand(["ACL", "SETUSER", spec.username, ...spec.rules, `>${spec.password}`]);
+  });
+}
+
+/** Deletes the user; a user already gone is not an error. Returns whether it existed. */
+export async function deleteAclUser(settings: RedisAdminSettings, username: string): Promise<boolean> {
+  return withAdminClient(settings, async (client) => {
+    const removed = await client.sendCommand<number>(["ACL", "DELUSER", username]);
+    return removed > 0;
+  });
+}
+
+/** GETUSER answers a flat field/value array (RESP2) or a map the client has already turned into an object. */
+function fieldsOf(reply: unknown[] | Record<string, unknown>): Map<string, unknown> {
+  if (!Array.isArray(reply)) return new Map(Object.entries(reply));
+  const fields = new Map<string, unknown>();
+  for (let i = 0; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), reply[i + 1]);
+  return fields;
+}
+
+/** Reads the user as Redis holds it, or undefined when there is no such user. */
+export async function getAclUser(settings: RedisAdminSettings, username: string): Promise<AclUserState | undefined> {
+  return withAdminClient(settings, async (client) => {
+    const reply = await client.sendCommand<unknown[] | Record<string, unknown> | null>(["ACL", "GETUSER", username]);
+    if (reply === null) return undefined;
+    const fields = fieldsOf(reply);
+    const flags = (fields.get("flags") as unknown[] | undefined)?.map(String) ?? [];
+    return {
+      enabled: flags.includes("on"),
+      keys: String(fields.get("keys") ?? ""),
+      channels: String(fields.get("channels") ?? ""),
+      commands: String(fields.get("commands") ?? ""),
+      passwordCount: ((fields.get("passwords") as unknown[] | undefined) ?? []).length,
+    };
+  });
+}

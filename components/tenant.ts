@@ -1,0 +1,128 @@
+import * as pulumi from "@pulumi/pulumi";
+import { generateTenantSecrets } from "./credentials";
+import { withoutUserInfo, type StoreEndpoints } from "./endpoints";
+import { createTenantFirewall, createTenantNetwork, createTenantServer, PRIVATE_NETWORK } from "./hetzner";
+import { createTenantStorage } from "./minio";
+import { assertTenantId, tenantNames, type TenantNames } from "./naming";
+import { createTenantDatabase } from "./postgres";
+import type { StoreProviders } from "./providers";
+import { QdrantCollection } from "./qdrant";
+import { RedisAclUser, redisAclRules } from "./redis";
+import { EMBEDDING_DIMENSIONS, parseTenantConfig, type Mode, type TenantConfig } from "./validation";
+
+export const TENANT_TYPE = "frostbyte:tenant:Tenant";
+
+/** Everything one tenant is built from. */
+export interface TenantArgs {
+  /** The tenant id (DESIGN §1); every name derives from it. */
+  readonly tenantId: string;
+  /** The tenant's config (DESIGN §6); validated again here, defaults filled in. */
+  readonly config: TenantConfig;
+  /** `online` adds the Hetzner network, firewall and server; `offline` uses only the stores. */
+  readonly mode: Mode;
+  /** Suspended tenants keep their data; every credential is disabled (DESIGN §7). */
+  readonly suspended?: boolean;
+  /** Explicit providers for the stores; `hcloud` is required in online mode. */
+  readonly providers: StoreProviders;
+  /** The stores' public addresses, published in the tenant's endpoints. */
+  readonly storeEndpoints: StoreEndpoints;
+  /** Changing this regenerates every credential of the tenant. */
+  readonly credentialRotation?: string;
+}
+
+/** The public addresses a tenant's workloads use; never a secret. */
+export interface TenantEndpoints {
+  readonly minio: { readonly endpoint: string; readonly ssl: boolean; readonly bucket: string };
+  readonly postgres: { readonly host: string; readonly port: number; readonly database: string };
+  readonly redis: { readonly url: string; readonly keyPattern: string };
+  readonly qdrant: { readonly url: string; readonly collection: string };
+  readonly server?: { readonly ipv4: string; readonly ipv6: string; readonly privateIp: string };
+}
+
+/** The tenant's credentials; the whole object is a Pulumi secret. */
+export interface TenantCredentials {
+  readonly minio: { readonly accessKey: string; readonly secretKey: string };
+  readonly postgres: { readonly user: string; readonly password: string };
+  readonly redis: { readonly user: string; readonly password: string };
+  readonly qdrant: { readonly token: string };
+}
+
+/**
+ * One tenant of the platform: its private Hetzner network, firewall and server (online mode), its
+ * MinIO bucket and user, PostgreSQL database and role, Qdrant collection and Redis ACL user, each
+ * reachable only with the tenant's own generated credentials.
+ */
+export class Tenant extends pulumi.ComponentResource {
+  readonly tenantId: string;
+  readonly names: TenantNames;
+  readonly endpoints: pulumi.Output<TenantEndpoints>;
+  readonly credentials: pulumi.Output<TenantCredentials>;
+
+  constructor(name: string, args: TenantArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Refuse bad input before anything, the component itself included, is registered.
+    const tenantId = assertTenantId(args.tenantId);
+    const config = parseTenantConfig(args.config, `tenant "${tenantId}".config`);
+    if (args.mode === "online" && !args.providers.hcloud) throw new Error(`tenant "${tenantId}": online mode needs an hcloud provider`);
+    super(TENANT_TYPE, name, {}, opts);
+
+    this.tenantId = tenantId;
+    this.names = tenantNames(tenantId);
+    const names = this.names;
+    const suspended = args.suspended ?? false;
+    const secrets = generateTenantSecrets(name, args.credentialRotation ?? "initial", this);
+
+    const hetzner = args.providers.hcloud;
+    const server =
+      args.mode === "online" && hetzner
+        ? (() => {
+            const opts = { parent: this, provider: hetzner };
+            const network = createTenantNetwork(names, config.server, opts);
+            const firewall = createTenantFirewall(names, config.network, suspended, opts);
+            return createTenantServer(names, config.server, { network, firewall }, opts);
+          })()
+        : undefined;
+
+    const storage = createTenantStorage(
+      names,
+      { quotas: config.quotas, secretKey: secrets.minioSecretKey, suspended },
+      { parent: this, provider: args.providers.minio },
+    );
+    const database = createTenantDatabase(
+      names,
+      { password: secrets.postgresPassword, connectionLimit: config.quotas.db_connections, suspended },
+      { parent: this, provider: args.providers.postgresql },
+    );
+    const collection = new QdrantCollection(
+      `${name}-qdrant-collection`,
+      { tenantId, name: names.qdrant.collection, vectorSize: EMBEDDING_DIMENSIONS, distance: "Cosine" },
+      { parent: this },
+    );
+    const redisUser = new RedisAclUser(
+      `${name}-redis-acl-user`,
+      { username: names.redis.user, rules: redisAclRules(names, !suspended), password: secrets.redisPassword },
+      { parent: this },
+    );
+
+    const stores = args.storeEndpoints;
+    this.endpoints = pulumi
+      .all([storage.bucket.bucket, database.database.name, collection.name, server?.ipv4Address, server?.ipv6Address])
+      .apply(([bucket, databaseName, collectionName, ipv4, ipv6]) => ({
+        minio: { endpoint: stores.minioServer, ssl: stores.minioSsl, bucket },
+        postgres: { host: stores.postgresHost, port: stores.postgresPort, database: databaseName },
+        redis: { url: withoutUserInfo(stores.redisUrl), keyPattern: names.redis.keyPattern },
+        qdrant: { url: withoutUserInfo(stores.qdrantUrl), collection: collectionName },
+        ...(server ? { server: { ipv4: ipv4 ?? "", ipv6: ipv6 ?? "", privateIp: PRIVATE_NETWORK.serverIp } } : {}),
+      }));
+    this.credentials = pulumi.secret(
+      pulumi
+        .all([storage.user.name, secrets.minioSecretKey, database.role.name, secrets.postgresPassword, redisUser.username, secrets.redisPassword, collection.accessToken])
+        .apply(([accessKey, secretKey, pgUser, pgPassword, redisUserName, redisPassword, token]) => ({
+          minio: { accessKey, secretKey },
+          postgres: { user: pgUser, password: pgPassword },
+          redis: { user: redisUserName, password: redisPassword },
+          qdrant: { token },
+        })),
+    );
+    this.registerOutputs({ endpoints: this.endpoints, credentials: this.credentials });
+  }
+}

@@ -1,0 +1,65 @@
+/** The pooled connection to the control-plane database, and the one way to run a transaction on it. */
+import pg from "pg";
+import { ControlPlaneUrlError } from "./errors";
+
+/** Options of {@link createControlPlanePool}. */
+export interface ControlPlanePoolOptions {
+  /** Most connections the pool opens (default 10). */
+  readonly max?: number;
+  /** Shown in pg_stat_activity (default `frostbyte`). */
+  readonly applicationName?: string;
+}
+
+/** Checks that a URL is a postgres:// or postgresql:// URL; the error never quotes the URL. */
+export function assertControlPlaneUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ControlPlaneUrlError("is not a URL (expected postgresql://user@host:5432/database)");
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
+    throw new ControlPlaneUrlError(`has scheme ${JSON.stringify(parsed.protocol.replace(/:$/, ""))}; expected postgres or postgresql`);
+  }
+  return url;
+}
+
+/**
+ * Opens a pool on the control-plane database. Every connection gets DateStyle ISO, which the
+ * audit code relies on to read `occurred_at` with its microseconds.
+ */
+export function createControlPlanePool(url: string, options: ControlPlanePoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: assertControlPlaneUrl(url),
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? "frostbyte",
+  });
+  pool.on("connect", (client) => {
+    client.query("SET DateStyle = 'ISO, MDY'").catch(() => undefined);
+  });
+  // An idle connection dropped by the server must not crash the process; the next query reconnects.
+  pool.on("error", () => undefined);
+  return pool;
+}
+
+/** Something that runs SQL: a pool or a client inside a transaction. */
+export type Queryable = Pick<pg.ClientBase, "query">;
+
+/** Runs `work` in one transaction on one pooled connection: COMMIT when it resolves, ROLLBACK when it throws. */
+export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch((rollbackError: unknown) => {
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

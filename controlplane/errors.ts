@@ -1,0 +1,86 @@
+/**
+ * Errors of the control-plane registry. Each message says what was refused, for which tenant, and
+ * what is allowed; none carries a secret value.
+ */
+
+/** The tenant is not in the registry. */
+export class TenantNotFoundError extends Error {
+  constructor(readonly tenantId: string) {
+    super(`tenant "${tenantId}" is not in the registry`);
+    this.name = "TenantNotFoundError";
+  }
+}
+
+/** createTenant for an id the registry already holds. */
+export class TenantAlreadyExistsError extends Error {
+  constructor(readonly tenantId: string) {
+    super(`tenant "${tenantId}" is already in the registry`);
+    this.name = "TenantAlreadyExistsError";
+  }
+}
+
+/**
+ * A state change that is not one of the thirteen of DESIGN §3. The first part of the message is the
+ * same one the database raises, so both refusals read alike.
+ */
+export class TransitionNotAllowedError extends Error {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    readonly allowed: readonly string[],
+    readonly tenantId?: string,
+  ) {
+    const subject = tenantId === undefined ? "" : `tenant "${tenantId}": `;
+    const targets = allowed.length === 0 ? "none, it is final" : allowed.join(", ");
+    super(`${subject}transition ${from} -> ${to} is not allowed (allowed from ${from}: ${targets})`);
+    this.name = "TransitionNotAllowedError";
+  }
+}
+
+/** A state name that is none of the seven. */
+export class UnknownStateError extends Error {
+  constructor(readonly state: string, known: readonly string[]) {
+    super(`state ${JSON.stringify(state)} is not a tenant state (one of ${known.join(", ")})`);
+    this.name = "UnknownStateError";
+  }
+}
+
+/** Data bound for `details` or `endpoints` that looks like a secret; the path is named, the value never. */
+export class SecretLikeDataError extends Error {
+  constructor(readonly path: string, readonly reason: string) {
+    super(`${path}: ${reason}; audit details and endpoints never carry secrets`);
+    this.name = "SecretLikeDataError";
+  }
+}
+
+/** An audit event that cannot be written as asked (empty actor, event type not allowed on its own, …). */
+export class InvalidAuditEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidAuditEventError";
+  }
+}
+
+/** An age public key that is not an X25519 recipient (`age1…`). */
+export class InvalidAgePublicKeyError extends Error {
+  constructor(readonly tenantId: string, reason: string) {
+    super(`tenant "${tenantId}": age public key ${reason}`);
+    this.name = "InvalidAgePublicKeyError";
+  }
+}
+
+/** A control-plane database URL that cannot be used; the message never quotes the password. */
+export class ControlPlaneUrlError extends Error {
+  constructor(reason: string) {
+    super(`control-plane database URL ${reason}`);
+    this.name = "ControlPlaneUrlError";
+  }
+}
+
+/** A migration run that failed; names the migration when known and the database's reason. */
+export class MigrationError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "MigrationError";
+  }
+}

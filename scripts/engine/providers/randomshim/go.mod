@@ -1,0 +1,6 @@
+// The random Terraform provider keeps its provider under internal/, so only a
+// package whose import path starts with its module path may import it; this
+// tiny module exists for that reason alone.
+module github.com/terraform-providers/terraform-provider-random/frostbyteshim
+
+go 1.25.11

@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient } from "redis";
+import { freePort } from "./freePort";
+
+/** A real redis-server (Debian package) on a random loopback port, with a temp dir, for one test file. */
+export interface RedisServer {
+  readonly port: number;
+  /** URL without credentials; the admin is `default` with `adminPassword`. */
+  readonly url: string;
+  readonly adminUser: string;
+  readonly adminPassword: string;
+  stop(): Promise<void>;
+}
+
+async function waitForPing(url: string, password: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
+    const client = createClient({ url, password, socket: { reconnectStrategy: false } });
+    client.on("error", () => undefined);
+    try {
+      await client.connect();
+      await client.ping();
+      await client.close();
+      return;
+    } catch {
+      client.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error("redis-server did not answer within 15 s");
+}
+
+export async function startRedis(): Promise<RedisServer> {
+  const dir = await mkdtemp(join(tmpdir(), "frostbyte-redis-"));
+  const port = await freePort();
+  const adminPassword = randomBytes(16).toString("hex");
+  const child = spawn(
+    "redis-server",
+    ["--bind", "127.0.0.1", "--port", String(port), "--dir", dir, "--save", "", "--appendonly", "no", "--requirepass", adminPassword, "--protected-mode", "yes"],
+    { stdio: "ignore" },
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  await waitForPing(url, adminPassword, child);
+  return {
+    port,
+    url,
+    adminUser: "default",
+    adminPassword,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

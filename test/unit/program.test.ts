@@ -1,0 +1,171 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tenantNames } from "../../components/naming";
+import { isWorldCidr, protectedPortsIn } from "../../components/validation";
+import { promiseOf, type Registration } from "../support/pulumiMocks";
+import { runProgram } from "../support/runProgram";
+import { sampleStackConfig } from "../support/sampleStackConfig";
+
+const TENANT = "frostbyte:tenant:Tenant";
+const T = {
+  network: "hcloud:index/network:Network",
+  subnet: "hcloud:index/networkSubnet:NetworkSubnet",
+  firewall: "hcloud:index/firewall:Firewall",
+  server: "hcloud:index/server:Server",
+  bucket: "minio:index/s3Bucket:S3Bucket",
+  versioning: "minio:index/s3BucketVersioning:S3BucketVersioning",
+  user: "minio:index/iamUser:IamUser",
+  policy: "minio:index/iamPolicy:IamPolicy",
+  attachment: "minio:index/iamUserPolicyAttachment:IamUserPolicyAttachment",
+  role: "postgresql:index/role:Role",
+  database: "postgresql:index/database:Database",
+  grant: "postgresql:index/grant:Grant",
+  collection: "pulumi-nodejs:dynamic/frostbyte:QdrantCollection",
+  redisUser: "pulumi-nodejs:dynamic/frostbyte:RedisAclUser",
+  password: "random:index/randomPassword:RandomPassword",
+} as const;
+
+function tenantOf(registrations: Registration[], urn: string): string | undefined {
+  const byUrn = new Map(registrations.map((r) => [r.urn, r]));
+  for (let current = byUrn.get(urn); current; current = byUrn.get(current.parent)) {
+    if (current.type === TENANT) return current.name;
+  }
+  return undefined;
+}
+
+function childrenOf(registrations: Registration[], tenant: string): Registration[] {
+  return registrations.filter((r) => r.custom && tenantOf(registrations, r.urn) === tenant);
+}
+
+function one(registrations: Registration[], type: string): Registration {
+  const found = registrations.filter((r) => r.type === type);
+  expect(found, type).toHaveLength(1);
+  return found[0]!;
+}
+
+describe("the program under mocks, online mode", () => {
+  let registrations: Registration[];
+  let outputs: NonNullable<Awaited<ReturnType<typeof runProgram>>["program"]>["tenantOutputs"];
+
+  beforeAll(async () => {
+    const run = await runProgram(sampleStackConfig());
+    if (run.error) throw run.error;
+    registrations = run.registrations;
+    outputs = run.program!.tenantOutputs;
+  });
+
+  it("registers exactly one of each part per tenant, all under that tenant", () => {
+    for (const tenant of ["acme", "globex-eu"]) {
+      const children = childrenOf(registrations, tenant);
+      const counts = Object.fromEntries(Object.values(T).map((type) => [type, children.filter((c) => c.type === type).length]));
+      expect(counts).toEqual({
+        [T.network]: 1, [T.subnet]: 1, [T.firewall]: 1, [T.server]: 1,
+        [T.bucket]: 1, [T.versioning]: 1, [T.user]: 1, [T.policy]: 1, [T.attachment]: 1,
+        [T.role]: 1, [T.database]: 1, [T.grant]: 1,
+        [T.collection]: 1, [T.redisUser]: 1, [T.password]: 3,
+      });
+      expect(children).toHaveLength(17);
+    }
+    const orphans = registrations.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && tenantOf(registrations, r.urn) === undefined);
+    expect(orphans.map((o) => o.type)).toEqual([]);
+    expect(registrations.filter((r) => r.type === TENANT).map((r) => r.name).sort()).toEqual(["acme", "globex-eu"]);
+  });
+
+  it("names every resource per DESIGN §1 and labels Hetzner resources with the tenant", () => {
+    const names = tenantNames("globex-eu");
+    const children = childrenOf(registrations, "globex-eu");
+    expect(one(children, T.network).inputs).toMatchObject({ name: "fb-globex-eu-net", labels: { "frostbyte.io/tenant": "globex-eu" } });
+    expect(one(children, T.firewall).inputs).toMatchObject({ name: "fb-globex-eu-fw", labels: { "frostbyte.io/tenant": "globex-eu" } });
+    expect(one(children, T.server).inputs).toMatchObject({
+      name: "fb-globex-eu-srv", serverType: "cx32", location: "nbg1", image: "debian-12", labels: { "frostbyte.io/tenant": "globex-eu" },
+    });
+    expect(one(children, T.subnet).inputs).toMatchObject({ networkZone: "eu-central", type: "cloud" });
+    expect(one(children, T.bucket).inputs).toMatchObject({ bucket: names.minio.bucket, acl: "private" });
+    expect(one(children, T.versioning).inputs).toMatchObject({ versioningConfiguration: { status: "Enabled" } });
+    expect(one(children, T.user).inputs).toMatchObject({ name: "tenant-globex-eu", disableUser: false });
+    expect(one(children, T.policy).inputs).toMatchObject({ name: "tenant-globex-eu-rw" });
+    expect(one(children, T.database).inputs).toMatchObject({ name: "tenant_globex_eu", owner: "tenant_globex_eu_app" });
+    expect(one(children, T.collection).inputs).toMatchObject({ name: "tenant_globex_eu" });
+    expect(one(children, T.redisUser).inputs).toMatchObject({ username: "tenant-globex-eu" });
+  });
+
+  it("attaches the server to the tenant's firewall and private network", () => {
+    const children = childrenOf(registrations, "acme");
+    const server = one(children, T.server).inputs as { firewallIds: number[]; networks: { networkId: number; ip: string }[]; userData: string };
+    expect(server.firewallIds).toHaveLength(1);
+    expect(server.networks).toEqual([{ networkId: expect.any(Number), ip: "10.42.1.10" }]);
+    expect(server.userData.startsWith("#cloud-config\n")).toBe(true);
+    expect(server.userData).not.toMatch(/mock-|test-[a-z]+-admin/);
+  });
+
+  it("gives the MinIO policy the tenant's bucket and nothing else", () => {
+    const policy = JSON.parse(String(one(childrenOf(registrations, "acme"), T.policy).inputs["policy"])) as { Statement: { Resource: string[]; Effect: string }[] };
+    const resources = policy.Statement.flatMap((s) => s.Resource).sort();
+    expect([...new Set(resources)]).toEqual(["arn:aws:s3:::tenant-acme", "arn:aws:s3:::tenant-acme/*"]);
+    expect(policy.Statement.every((s) => s.Effect === "Allow")).toBe(true);
+  });
+
+  it("opens no admin or store port to the world", () => {
+    for (const fw of registrations.filter((r) => r.type === T.firewall)) {
+      const rules = fw.inputs["rules"] as { port?: string; sourceIps: string[]; direction: string }[];
+      for (const rule of rules) {
+        const world = rule.sourceIps.some(isWorldCidr);
+        const protectedPorts = rule.port ? protectedPortsIn(rule.port) : [];
+        expect({ rule, exposed: world && protectedPorts.length > 0 }).toMatchObject({ exposed: false });
+      }
+    }
+    const acmeRules = one(childrenOf(registrations, "acme"), T.firewall).inputs["rules"];
+    expect(acmeRules).toEqual([
+      { direction: "in", protocol: "tcp", port: "22", sourceIps: ["198.51.100.0/24"], description: "SSH from operator networks" },
+      { direction: "in", protocol: "tcp", port: "443", sourceIps: ["0.0.0.0/0", "::/0"], description: "ingress rule 0" },
+    ]);
+    expect(one(childrenOf(registrations, "globex-eu"), T.firewall).inputs["rules"]).toEqual([]);
+  });
+
+  it("gives the PostgreSQL role only LOGIN, with the configured connection limit", () => {
+    const role = one(childrenOf(registrations, "globex-eu"), T.role).inputs;
+    expect(role).toMatchObject({
+      name: "tenant_globex_eu_app", login: true, superuser: false, createDatabase: false, createRole: false, replication: false, connectionLimit: 7,
+    });
+    expect(one(childrenOf(registrations, "acme"), T.role).inputs).toMatchObject({ connectionLimit: 20 });
+    expect(one(childrenOf(registrations, "acme"), T.grant).inputs).toMatchObject({ role: "public", objectType: "database", privileges: [], database: "tenant_acme" });
+  });
+
+  it("gives the Redis user exactly the DESIGN §2 rules", () => {
+    expect(one(childrenOf(registrations, "acme"), T.redisUser).inputs["rules"]).toEqual([
+      "reset", "on", "resetkeys", "~tenant:acme:*", "resetchannels", "&tenant:acme:*",
+      "-@all", "+@read", "+@write", "+@connection", "+@transaction", "+@pubsub", "-@admin", "-@dangerous",
+    ]);
+  });
+
+  it("asks Qdrant for a 768-dimension Cosine collection", () => {
+    expect(one(childrenOf(registrations, "acme"), T.collection).inputs).toMatchObject({
+      tenantId: "acme", name: "tenant_acme", vectorSize: 768, distance: "Cosine",
+    });
+  });
+
+  it("publishes credentials only as secrets, and endpoints without any", async () => {
+    for (const [tenant, out] of Object.entries(outputs)) {
+      expect(await pulumi.isSecret(out.credentials), tenant).toBe(true);
+      expect(await pulumi.isSecret(out.endpoints), tenant).toBe(false);
+      const credentials = await promiseOf(out.credentials);
+      expect(credentials.minio.accessKey).toBe(`tenant-${tenant}`);
+      expect(credentials.postgres.user).toBe(tenantNames(tenant).postgres.role);
+      expect(JSON.stringify(await promiseOf(out.endpoints))).not.toMatch(/mock-|test-redis-admin|test-qdrant-admin-key/);
+    }
+  });
+});
+
+describe("the program under mocks, offline mode", () => {
+  it("registers no Hetzner resource and still provisions every store", async () => {
+    const config = sampleStackConfig({ "frostbyte:mode": "offline" });
+    delete config["hcloud:token"];
+    delete config["hcloud:endpoint"];
+    const run = await runProgram(config);
+    if (run.error) throw run.error;
+    expect(run.registrations.filter((r) => r.type.startsWith("hcloud:") || r.type === "pulumi:providers:hcloud")).toEqual([]);
+    for (const type of [T.bucket, T.role, T.database, T.collection, T.redisUser]) {
+      expect(run.registrations.filter((r) => r.type === type), type).toHaveLength(2);
+    }
+  });
+});
