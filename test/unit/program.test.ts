@@ -134,7 +134,7 @@ describe("the program under mocks, online mode", () => {
   it("gives the Redis user exactly the DESIGN §2 rules", () => {
     expect(one(childrenOf(registrations, "acme"), T.redisUser).inputs["rules"]).toEqual([
       "reset", "on", "resetkeys", "~tenant:acme:*", "resetchannels", "&tenant:acme:*",
-      "-@all", "+@read", "+@write", "+@connection", "+@transaction", "+@pubsub", "-@admin", "-@dangerous",
+      "-@all", "+@read", "+@write", "+@connection", "+@transaction", "+@pubsub", "-@admin", "-@dangerous", "-@scripting", "-scan", "-randomkey", "-dbsize",
     ]);
   });
 
