@@ -39,7 +39,7 @@ export async function createCollection(settings: QdrantAdminSettings, spec: Coll
   try {
     await client.createCollection(spec.name, { vectors: { size: spec.vectorSize, distance: spec.distance } });
   } catch (error) {
-    throw new Error(`cannot create Qdrant collection "${spec.name}": ${describe(error)}`);
+    throw new Error(`cannot create Qdrant collection "${spec.name}": ${describe(error)}`, { cause: error });
   }
 }
 
@@ -60,7 +60,7 @@ export async function deleteCollection(settings: QdrantAdminSettings, name: stri
   try {
     await client.deleteCollection(name);
   } catch (error) {
-    throw new Error(`cannot delete Qdrant collection "${name}": ${describe(error)}`);
+    throw new Error(`cannot delete Qdrant collection "${name}": ${describe(error)}`, { cause: error });
   }
 }
 

@@ -37,7 +37,7 @@ async function withAdminClient<T>(settings: RedisAdminSettings, work: (client: C
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`cannot connect to Redis at ${redactUrl(settings.url)}: ${(error as Error).message}`);
+    throw new Error(`cannot connect to Redis at ${redactUrl(settings.url)}: ${(error as Error).message}`, { cause: error });
   }
   try {
     return await work(client);
