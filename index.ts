@@ -18,6 +18,7 @@ const tenants = config.tenants.map(
       mode: config.mode,
       suspended: entry.suspended,
       providers,
+      controlPlaneDbUrl: config.controlPlaneDbUrl,
       storeEndpoints: {
         minioServer: config.minio.server,
         minioSsl: config.minio.ssl,

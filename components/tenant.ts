@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { JsonObject } from "../controlplane";
 import { generateTenantSecrets } from "./credentials";
 import { withoutUserInfo, type StoreEndpoints } from "./endpoints";
 import { createTenantFirewall, createTenantNetwork, createTenantServer, PRIVATE_NETWORK } from "./hetzner";
@@ -8,6 +9,7 @@ import { createTenantDatabase } from "./postgres";
 import type { StoreProviders } from "./providers";
 import { QdrantCollection } from "./qdrant";
 import { RedisAclUser, redisAclRules } from "./redis";
+import { monitorAcceptsErrorHooks, TenantProvisioningComplete, TenantProvisioningStart, tenantFailureHook } from "./registry";
 import { EMBEDDING_DIMENSIONS, parseTenantConfig, type Mode, type TenantConfig } from "./validation";
 
 export const TENANT_TYPE = "frostbyte:tenant:Tenant";
@@ -28,6 +30,8 @@ export interface TenantArgs {
   readonly storeEndpoints: StoreEndpoints;
   /** Changing this regenerates every credential of the tenant. */
   readonly credentialRotation?: string;
+  /** The control-plane database, for recording a failed step from the engine's error hook. */
+  readonly controlPlaneDbUrl: string;
 }
 
 /** The public addresses a tenant's workloads use; never a secret. */
@@ -71,11 +75,19 @@ export class Tenant extends pulumi.ComponentResource {
     const suspended = args.suspended ?? false;
     const secrets = generateTenantSecrets(name, args.credentialRotation ?? "initial", this);
 
+    // Write-back, first half: the tenant is PROVISIONING before any store is touched.
+    const start = new TenantProvisioningStart(`${name}-provisioning-start`, { tenantId, config }, { parent: this });
+    const storeOpts = {
+      parent: this,
+      dependsOn: [start],
+      ...(monitorAcceptsErrorHooks() ? { hooks: { onError: [tenantFailureHook(tenantId, args.controlPlaneDbUrl)] } } : {}),
+    };
+
     const hetzner = args.providers.hcloud;
     const server =
       args.mode === "online" && hetzner
         ? (() => {
-            const opts = { parent: this, provider: hetzner };
+            const opts = { ...storeOpts, provider: hetzner };
             const network = createTenantNetwork(names, config.server, opts);
             const firewall = createTenantFirewall(names, config.network, suspended, opts);
             return createTenantServer(names, config.server, { network, firewall }, opts);
@@ -85,32 +97,32 @@ export class Tenant extends pulumi.ComponentResource {
     const storage = createTenantStorage(
       names,
       { quotas: config.quotas, secretKey: secrets.minioSecretKey, suspended },
-      { parent: this, provider: args.providers.minio },
+      { ...storeOpts, provider: args.providers.minio },
     );
     const database = createTenantDatabase(
       names,
       { password: secrets.postgresPassword, connectionLimit: config.quotas.db_connections, suspended },
-      { parent: this, provider: args.providers.postgresql },
+      { ...storeOpts, provider: args.providers.postgresql },
     );
     const collection = new QdrantCollection(
       `${name}-qdrant-collection`,
       { tenantId, name: names.qdrant.collection, vectorSize: EMBEDDING_DIMENSIONS, distance: "Cosine" },
-      { parent: this },
+      storeOpts,
     );
     const redisUser = new RedisAclUser(
       `${name}-redis-acl-user`,
       { username: names.redis.user, rules: redisAclRules(names, !suspended), password: secrets.redisPassword },
-      { parent: this },
+      storeOpts,
     );
 
-    const stores = args.storeEndpoints;
+    const storeEndpoints = args.storeEndpoints;
     this.endpoints = pulumi
       .all([storage.bucket.bucket, database.database.name, collection.name, server?.ipv4Address, server?.ipv6Address])
       .apply(([bucket, databaseName, collectionName, ipv4, ipv6]) => ({
-        minio: { endpoint: stores.minioServer, ssl: stores.minioSsl, bucket },
-        postgres: { host: stores.postgresHost, port: stores.postgresPort, database: databaseName },
-        redis: { url: withoutUserInfo(stores.redisUrl), keyPattern: names.redis.keyPattern },
-        qdrant: { url: withoutUserInfo(stores.qdrantUrl), collection: collectionName },
+        minio: { endpoint: storeEndpoints.minioServer, ssl: storeEndpoints.minioSsl, bucket },
+        postgres: { host: storeEndpoints.postgresHost, port: storeEndpoints.postgresPort, database: databaseName },
+        redis: { url: withoutUserInfo(storeEndpoints.redisUrl), keyPattern: names.redis.keyPattern },
+        qdrant: { url: withoutUserInfo(storeEndpoints.qdrantUrl), collection: collectionName },
         ...(server ? { server: { ipv4: ipv4 ?? "", ipv6: ipv6 ?? "", privateIp: PRIVATE_NETWORK.serverIp } } : {}),
       }));
     this.credentials = pulumi.secret(
@@ -122,6 +134,32 @@ export class Tenant extends pulumi.ComponentResource {
           redis: { user: redisUserName, password: redisPassword },
           qdrant: { token },
         })),
+    );
+
+    // Write-back, second half: only once every store exists is the tenant ACTIVE (or SUSPENDED).
+    const provisioned: Record<string, pulumi.CustomResource> = {
+      minioBucket: storage.bucket,
+      minioBucketVersioning: storage.versioning,
+      minioUser: storage.user,
+      minioPolicy: storage.policy,
+      minioPolicyAttachment: storage.attachment,
+      postgresRole: database.role,
+      postgresDatabase: database.database,
+      postgresPublicRevoke: database.publicRevoke,
+      qdrantCollection: collection,
+      redisAclUser: redisUser,
+      ...(server ? { hetznerServer: server } : {}),
+    };
+    new TenantProvisioningComplete(
+      `${name}-provisioning-complete`,
+      {
+        tenantId,
+        endpoints: this.endpoints.apply((endpoints) => ({ ...endpoints }) as JsonObject),
+        resources: Object.fromEntries(Object.entries(provisioned).map(([role, resource]) => [role, resource.id])),
+        suspended,
+        provisioningRun: start.provisioningRun,
+      },
+      { parent: this, dependsOn: Object.values(provisioned) },
     );
     this.registerOutputs({ endpoints: this.endpoints, credentials: this.credentials });
   }

@@ -1,8 +1,8 @@
 import * as hcloud from "@pulumi/hcloud";
-import type * as pulumi from "@pulumi/pulumi";
 import type { TenantNames } from "../naming";
 import type { TenantConfig } from "../validation";
 import { networkZoneOf, PRIVATE_NETWORK } from "./placement";
+import type { PartOptions } from "../partOptions";
 
 export interface TenantNetwork {
   readonly network: hcloud.Network;
@@ -13,7 +13,7 @@ export interface TenantNetwork {
 export function createTenantNetwork(
   names: TenantNames,
   server: TenantConfig["server"],
-  opts: { parent: pulumi.Resource; provider: hcloud.Provider },
+  opts: PartOptions<hcloud.Provider>,
 ): TenantNetwork {
   const network = new hcloud.Network(
     names.hetzner.network,

@@ -1,17 +1,17 @@
 import * as hcloud from "@pulumi/hcloud";
-import type * as pulumi from "@pulumi/pulumi";
 import type { TenantNames } from "../naming";
 import type { TenantConfig } from "../validation";
 import { renderCloudInit } from "./cloudInit";
 import type { TenantNetwork } from "./network";
 import { PRIVATE_NETWORK } from "./placement";
+import type { PartOptions } from "../partOptions";
 
 /** The tenant's data-plane server, on its private network and behind its firewall. */
 export function createTenantServer(
   names: TenantNames,
   server: TenantConfig["server"],
   attachments: { network: TenantNetwork; firewall: hcloud.Firewall },
-  opts: { parent: pulumi.Resource; provider: hcloud.Provider },
+  opts: PartOptions<hcloud.Provider>,
 ): hcloud.Server {
   return new hcloud.Server(
     names.hetzner.server,
@@ -35,6 +35,6 @@ export function createTenantServer(
       shutdownBeforeDeletion: true,
     },
     // The server joins the network through its subnet, so the subnet must exist first.
-    { ...opts, dependsOn: [attachments.network.subnet] },
+    { ...opts, dependsOn: [...(opts.dependsOn ?? []), attachments.network.subnet] },
   );
 }

@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { TenantNames } from "../naming";
 import type { TenantConfig } from "../validation";
 import { serialisePolicy, tenantBucketPolicy } from "./bucketPolicy";
+import type { PartOptions } from "../partOptions";
 
 const BYTES_PER_GB = 1024 ** 3;
 
@@ -26,7 +27,7 @@ export interface TenantStorageArgs {
 export function createTenantStorage(
   names: TenantNames,
   args: TenantStorageArgs,
-  opts: { parent: pulumi.Resource; provider: minio.Provider },
+  opts: PartOptions<minio.Provider>,
 ): TenantStorage {
   const { bucket: bucketName, user: userName, policy: policyName } = names.minio;
   const bucket = new minio.S3Bucket(

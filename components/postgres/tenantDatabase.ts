@@ -1,6 +1,7 @@
 import * as postgresql from "@pulumi/postgresql";
 import type * as pulumi from "@pulumi/pulumi";
 import type { TenantNames } from "../naming";
+import type { PartOptions } from "../partOptions";
 
 /** The role flags DESIGN §2 fixes; `login` is dropped only while the tenant is suspended. */
 export function tenantRoleFlags(suspended: boolean) {
@@ -24,7 +25,7 @@ export interface TenantDatabaseArgs {
 export function createTenantDatabase(
   names: TenantNames,
   args: TenantDatabaseArgs,
-  opts: { parent: pulumi.Resource; provider: postgresql.Provider },
+  opts: PartOptions<postgresql.Provider>,
 ): TenantDatabase {
   const { database: databaseName, role: roleName } = names.postgres;
   const role = new postgresql.Role(

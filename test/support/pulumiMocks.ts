@@ -9,6 +9,8 @@ export interface Registration {
   readonly parent: string;
   readonly custom: boolean;
   readonly inputs: Record<string, unknown>;
+  /** URNs of the resources it explicitly depends on (`dependsOn`). */
+  readonly dependencies: readonly string[];
 }
 
 interface RegisterRequest {
@@ -16,6 +18,7 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getCustom(): boolean;
+  getDependenciesList(): string[];
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -77,6 +80,7 @@ export async function installRecordingMocks(): Promise<{ registrations: Registra
           parent: req.getParent(),
           custom: req.getCustom(),
           inputs: pending.get(key) ?? {},
+          dependencies: req.getDependenciesList(),
         });
       }
       callback(err, response);

@@ -26,7 +26,7 @@ export async function runProgram(
   setStackConfig(config, ["frostbyte:controlPlaneDbUrl", "frostbyte:qdrant", "frostbyte:redis", "hcloud:token", "minio:minioPassword", "postgresql:password"]);
   vi.resetModules();
   try {
-    const program = (await import("../../index")) as ProgramModule;
+    const program = (await import("../../index.js")) as ProgramModule;
     await Promise.all(
       Object.values(program.tenantOutputs).flatMap((outputs) => [promiseOf(outputs.endpoints), promiseOf(outputs.credentials)]),
     );

@@ -23,7 +23,14 @@ const T = {
   collection: "pulumi-nodejs:dynamic/frostbyte:QdrantCollection",
   redisUser: "pulumi-nodejs:dynamic/frostbyte:RedisAclUser",
   password: "random:index/randomPassword:RandomPassword",
+  start: "pulumi-nodejs:dynamic/frostbyte:TenantProvisioningStart",
+  complete: "pulumi-nodejs:dynamic/frostbyte:TenantProvisioningComplete",
 } as const;
+
+/** Every store resource: what the write-back start must precede and its completion must follow. */
+const STORE_TYPES: readonly string[] = [
+  T.network, T.subnet, T.firewall, T.server, T.bucket, T.versioning, T.user, T.policy, T.attachment, T.role, T.database, T.grant, T.collection, T.redisUser,
+];
 
 function tenantOf(registrations: Registration[], urn: string): string | undefined {
   const byUrn = new Map(registrations.map((r) => [r.urn, r]));
@@ -62,13 +69,31 @@ describe("the program under mocks, online mode", () => {
         [T.network]: 1, [T.subnet]: 1, [T.firewall]: 1, [T.server]: 1,
         [T.bucket]: 1, [T.versioning]: 1, [T.user]: 1, [T.policy]: 1, [T.attachment]: 1,
         [T.role]: 1, [T.database]: 1, [T.grant]: 1,
-        [T.collection]: 1, [T.redisUser]: 1, [T.password]: 3,
+        [T.collection]: 1, [T.redisUser]: 1, [T.password]: 3, [T.start]: 1, [T.complete]: 1,
       });
-      expect(children).toHaveLength(17);
+      expect(children).toHaveLength(19);
     }
     const orphans = registrations.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && tenantOf(registrations, r.urn) === undefined);
     expect(orphans.map((o) => o.type)).toEqual([]);
     expect(registrations.filter((r) => r.type === TENANT).map((r) => r.name).sort()).toEqual(["acme", "globex-eu"]);
+  });
+
+  it("touches no store before the write-back start, and completes only after every store", () => {
+    for (const tenant of ["acme", "globex-eu"]) {
+      const children = childrenOf(registrations, tenant);
+      const start = one(children, T.start);
+      const complete = one(children, T.complete);
+      const stores = children.filter((c) => STORE_TYPES.includes(c.type));
+      expect(stores).toHaveLength(14);
+      const dependsOnStart = (r: Registration, seen = new Set<string>()): boolean =>
+        r.dependencies.includes(start.urn) ||
+        r.dependencies.some((urn) => !seen.has(urn) && seen.add(urn) && dependsOnStart(registrations.find((x) => x.urn === urn)!, seen));
+      for (const store of stores) expect(dependsOnStart(store), store.name).toBe(true);
+      const directStores = stores.filter((s) => s.type !== T.network && s.type !== T.subnet && s.type !== T.firewall);
+      for (const store of directStores) expect(complete.dependencies, store.name).toContain(store.urn);
+      expect(start.inputs).toMatchObject({ tenantId: tenant });
+      expect(complete.inputs).toMatchObject({ tenantId: tenant, suspended: false });
+    }
   });
 
   it("names every resource per DESIGN §1 and labels Hetzner resources with the tenant", () => {

@@ -76,18 +76,25 @@ export function elapsedSeconds(started: bigint): number {
 
 /** Marker content type: removed in `onSend` so the body goes out without a Content-Type, as actix does for `.body(String)`. */
 export const NO_CONTENT_TYPE = "application/x-qdrant-double-no-content-type";
+/** Marker content type: set to a bare `application/json` in `onSend` (fastify would append `; charset=utf-8`; actix does not). */
+export const JSON_CONTENT_TYPE = "application/x-qdrant-double-envelope";
 
 /** `200 { "result": …, "status": "ok", "time": … }`. */
 export function sendResult(reply: FastifyReply, started: bigint, result: JsonValue): FastifyReply {
   const body = { result, status: "ok", time: elapsedSeconds(started) };
-  return reply.code(200).header("content-type", "application/json").send(JSON.stringify(body));
+  return reply.code(200).header("content-type", JSON_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
 /** `{ "status": { "error": … }, "time": … }` with the error's HTTP code. */
 export function sendError(reply: FastifyReply, started: bigint, error: QdrantError): FastifyReply {
   const time = error.fromExtractor ? 0 : elapsedSeconds(started);
   const body = { status: { error: error.message }, time };
-  return reply.code(error.statusCode).header("content-type", "application/json").send(JSON.stringify(body));
+  return reply.code(error.statusCode).header("content-type", JSON_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+/** A JSON body without envelope (`GET /` answers `VersionInfo` directly). */
+export function sendBareJson(reply: FastifyReply, value: JsonValue): FastifyReply {
+  return reply.code(200).header("content-type", JSON_CONTENT_TYPE).send(JSON.stringify(value));
 }
 
 /** A bare text body, as the auth middleware (`HttpResponse::Unauthorized().body(e)`) answers. */

@@ -78,7 +78,7 @@ export interface RecordedRequest {
   path: string;
   /** Raw query string without `?` (`""` if none). */
   query: string;
-  statusCode: number;
+  status: number;
   auth: AuthOutcome;
   /** Parsed JSON body if the request had a valid one, else `undefined`. */
   body: JsonValue | undefined;

@@ -1,0 +1,76 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { JsonObject } from "../../controlplane";
+import type { TenantConfig } from "../validation";
+import { controlPlaneUrlFrom, type ControlPlaneProvider } from "./providerSettings";
+
+/** Bump when the provider's behaviour changes, so existing resources are updated by it. */
+export const PROVISIONING_START_VERSION = "1";
+
+export interface TenantProvisioningStartArgs {
+  readonly tenantId: pulumi.Input<string>;
+  readonly config: pulumi.Input<TenantConfig>;
+}
+
+interface StartInputs {
+  readonly tenantId: string;
+  readonly config: TenantConfig;
+  readonly providerVersion: string;
+}
+
+interface StartOutputs extends StartInputs {
+  /** Bumped on every run that (re)starts provisioning, so the completion marker always follows it. */
+  readonly provisioningRun: number;
+}
+
+/** Loaded by path inside each call; see providerRuntime.ts for why it is not captured. */
+const RUNTIME_MODULE = `${__dirname}/providerRuntime`;
+const runtime = () => require(RUNTIME_MODULE) as typeof import("./providerRuntime");
+
+const provisioningStartProvider: pulumi.dynamic.ResourceProvider & ControlPlaneProvider = {
+  async configure(req) {
+    this.controlPlaneDbUrl = controlPlaneUrlFrom(req.config);
+  },
+  async diff(_id, olds: StartOutputs, news: StartInputs) {
+    const inputsChanged =
+      JSON.stringify(olds.config) !== JSON.stringify(news.config) || olds.providerVersion !== news.providerVersion;
+    const replaces = olds.tenantId !== news.tenantId ? ["tenantId"] : [];
+    // The registry may have moved on since the last run (a failure, a crash): such a tenant must
+    // go through PROVISIONING again even when its inputs did not change.
+    const state = await runtime().registryState(this.controlPlaneDbUrl, news.tenantId);
+    const registryBehind = state !== undefined && state !== "ACTIVE" && state !== "SUSPENDED";
+    return { changes: inputsChanged || replaces.length > 0 || registryBehind, replaces };
+  },
+  async create(inputs: StartInputs) {
+    await runtime().startProvisioning(this.controlPlaneDbUrl, inputs);
+    return { id: inputs.tenantId, outs: { ...inputs, provisioningRun: 1 } };
+  },
+  async update(_id, olds: StartOutputs, news: StartInputs) {
+    await runtime().startProvisioning(this.controlPlaneDbUrl, news);
+    return { outs: { ...news, provisioningRun: olds.provisioningRun + 1 } };
+  },
+  async delete(_id, olds: StartOutputs) {
+    const details: JsonObject = { destroyed_by: "pulumi destroy" };
+    await runtime().finishDeprovisioning(this.controlPlaneDbUrl, olds.tenantId, details);
+  },
+};
+
+/**
+ * The first resource of a tenant: every store depends on it, so its create/update runs before any
+ * store is touched (tenant → PROVISIONING) and its delete runs after every store is gone
+ * (DEPROVISIONING → DEPROVISIONED).
+ */
+export class TenantProvisioningStart extends pulumi.dynamic.Resource {
+  declare readonly tenantId: pulumi.Output<string>;
+  declare readonly provisioningRun: pulumi.Output<number>;
+
+  constructor(name: string, args: TenantProvisioningStartArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provisioningStartProvider,
+      name,
+      { ...args, providerVersion: PROVISIONING_START_VERSION, provisioningRun: undefined },
+      opts,
+      "frostbyte",
+      "TenantProvisioningStart",
+    );
+  }
+}

@@ -1,0 +1,131 @@
+import type pg from "pg";
+import { TenantNotFoundError, TenantRegistry, type JsonObject, type Tenant, type TenantState } from "../../controlplane";
+import type { TenantConfig } from "../validation";
+
+/** Who the registry records as making the change when the stack does it. */
+export const STACK_ACTOR = "pulumi";
+
+/** What the stack tells the registry when a tenant's deployment begins. */
+export interface ProvisioningStart {
+  readonly tenantId: string;
+  readonly config: TenantConfig;
+}
+
+/** What the stack tells the registry once every store of the tenant exists. */
+export interface ProvisioningResult {
+  readonly tenantId: string;
+  readonly endpoints: JsonObject;
+  /** Ids of the resources that were provisioned, for the audit event. */
+  readonly resources: JsonObject;
+  readonly suspended: boolean;
+}
+
+async function find(registry: TenantRegistry, tenantId: string): Promise<Tenant | undefined> {
+  try {
+    return await registry.getTenant(tenantId);
+  } catch (error) {
+    if (error instanceof TenantNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Registers the tenant if new, records a changed config, and moves it into PROVISIONING before any
+ * store is touched. A tenant left in PROVISIONING by an interrupted run is first marked FAILED, so
+ * the history says what happened. Returns the state the tenant ends in.
+ */
+export async function beginProvisioning(pool: pg.Pool, start: ProvisioningStart): Promise<TenantState> {
+  const registry = new TenantRegistry(pool);
+  const actor = STACK_ACTOR;
+  let tenant = await find(registry, start.tenantId);
+  if (!tenant) tenant = await registry.createTenant(start.tenantId, { actor, config: start.config });
+  else tenant = await registry.updateConfig(start.tenantId, start.config, { actor });
+
+  switch (tenant.state) {
+    case "PENDING":
+    case "FAILED":
+    case "ACTIVE":
+      return (await registry.transition(start.tenantId, "PROVISIONING", { actor })).tenant.state;
+    case "PROVISIONING": {
+      const details = { error: "an earlier deployment ended before it finished provisioning" };
+      await registry.transition(start.tenantId, "FAILED", { actor, details });
+      return (await registry.transition(start.tenantId, "PROVISIONING", { actor })).tenant.state;
+    }
+    case "SUSPENDED":
+      // Suspended tenants keep their state; the config change was recorded above.
+      return tenant.state;
+    case "DEPROVISIONING":
+    case "DEPROVISIONED":
+      throw new Error(`tenant "${start.tenantId}" is ${tenant.state}; a deprovisioned tenant id is never provisioned again`);
+  }
+}
+
+/**
+ * Records the endpoints and moves the tenant to ACTIVE (TENANT_PROVISIONED), then into or out of
+ * SUSPENDED as the stack asks. Called only after every store resource exists.
+ */
+export async function completeProvisioning(pool: pg.Pool, result: ProvisioningResult): Promise<TenantState> {
+  const registry = new TenantRegistry(pool);
+  const actor = STACK_ACTOR;
+  await registry.recordEndpoints(result.tenantId, result.endpoints);
+  let tenant = await registry.getTenant(result.tenantId);
+  if (tenant.state === "PROVISIONING") {
+    tenant = (await registry.transition(result.tenantId, "ACTIVE", { actor, details: { resources: result.resources } })).tenant;
+  }
+  if (result.suspended && tenant.state === "ACTIVE") {
+    tenant = (await registry.transition(result.tenantId, "SUSPENDED", { actor })).tenant;
+  } else if (!result.suspended && tenant.state === "SUSPENDED") {
+    tenant = (await registry.transition(result.tenantId, "ACTIVE", { actor })).tenant;
+  }
+  const wanted: TenantState = result.suspended ? "SUSPENDED" : "ACTIVE";
+  if (tenant.state !== wanted) {
+    throw new Error(`tenant "${result.tenantId}" is ${tenant.state} after provisioning; expected ${wanted}`);
+  }
+  return tenant.state;
+}
+
+/** Moves the tenant into DEPROVISIONING before its stores are destroyed. */
+export async function beginDeprovisioning(pool: pg.Pool, tenantId: string): Promise<TenantState> {
+  const registry = new TenantRegistry(pool);
+  const tenant = await find(registry, tenantId);
+  if (!tenant || tenant.state === "DEPROVISIONING" || tenant.state === "DEPROVISIONED") return tenant?.state ?? "DEPROVISIONED";
+  if (tenant.state === "PROVISIONING" || tenant.state === "PENDING") {
+    const details = { error: "destroy started while the tenant was still provisioning" };
+    if (tenant.state === "PENDING") return (await registry.transition(tenantId, "DEPROVISIONED", { actor: STACK_ACTOR })).tenant.state;
+    await registry.transition(tenantId, "FAILED", { actor: STACK_ACTOR, details });
+  }
+  return (await registry.transition(tenantId, "DEPROVISIONING", { actor: STACK_ACTOR })).tenant.state;
+}
+
+/**
+ * Records that every resource of the tenant is destroyed. Reached last in a destroy; when the
+ * tenant never got as far as the resource that opens deprovisioning (it failed while provisioning),
+ * the deprovisioning is opened here, and the event says the stores were already gone.
+ */
+export async function completeDeprovisioning(pool: pg.Pool, tenantId: string, details: JsonObject = {}): Promise<TenantState> {
+  const registry = new TenantRegistry(pool);
+  const tenant = await find(registry, tenantId);
+  if (!tenant || tenant.state === "DEPROVISIONED") return "DEPROVISIONED";
+  if (tenant.state !== "DEPROVISIONING") {
+    await beginDeprovisioning(pool, tenantId);
+    if ((await registry.getTenant(tenantId)).state === "DEPROVISIONED") return "DEPROVISIONED";
+    details = { ...details, note: "deprovisioning was opened after the stores were destroyed" };
+  }
+  return (await registry.transition(tenantId, "DEPROVISIONED", { actor: STACK_ACTOR, details })).tenant.state;
+}
+
+/**
+ * Records a failed step: PROVISIONING → FAILED, or DEPROVISIONING → FAILED, with
+ * TENANT_PROVISION_FAILED naming the resource and the (already redacted) error. A tenant in any
+ * other state is left alone: the failure happened outside a provisioning run.
+ */
+export async function recordFailure(
+  pool: pg.Pool,
+  failure: { tenantId: string; operation: string; resourceType: string; resourceName: string; error: string },
+): Promise<TenantState | undefined> {
+  const registry = new TenantRegistry(pool);
+  const tenant = await find(registry, failure.tenantId);
+  if (!tenant || (tenant.state !== "PROVISIONING" && tenant.state !== "DEPROVISIONING")) return tenant?.state;
+  const details = { operation: failure.operation, resource_type: failure.resourceType, resource_name: failure.resourceName, error: failure.error };
+  return (await registry.transition(failure.tenantId, "FAILED", { actor: STACK_ACTOR, details })).tenant.state;
+}

@@ -1,0 +1,49 @@
+import { QdrantClient } from "@qdrant/js-client-rest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCollection, deleteCollection, getCollection, mintCollectionToken, type QdrantAdminSettings } from "../../components/qdrant";
+import { startQdrantApiDouble, type QdrantApiDouble } from "../doubles/qdrant/server";
+
+describe("Qdrant collection provider functions against the Qdrant API test double", () => {
+  let qdrant: QdrantApiDouble;
+  let admin: QdrantAdminSettings;
+
+  beforeAll(async () => {
+    qdrant = await startQdrantApiDouble({ apiKey: "admin-key-for-tests" });
+    admin = { url: qdrant.url, apiKey: "admin-key-for-tests" };
+  });
+  afterAll(async () => qdrant?.close());
+
+  const spec = { name: "tenant_acme", vectorSize: 768, distance: "Cosine" } as const;
+
+  it("creates a 768-d Cosine collection and reads it back", async () => {
+    await createCollection(admin, spec);
+    expect(await getCollection(admin, "tenant_acme")).toEqual({ vectorSize: 768, distance: "Cosine", pointsCount: 0 });
+    expect(await getCollection(admin, "tenant_missing")).toBeUndefined();
+  });
+
+  it("refuses to adopt a collection that already exists", async () => {
+    await expect(createCollection(admin, spec)).rejects.toThrow('Qdrant collection "tenant_acme" already exists');
+  });
+
+  it("reports Qdrant's own reason when the API key is wrong, without the key", async () => {
+    const error = await createCollection({ ...admin, apiKey: "wrong-key" }, { ...spec, name: "tenant_other" }).catch((e: Error) => e);
+    expect(String(error)).not.toContain("wrong-key");
+    expect(qdrant.requests().some((r) => r.path.startsWith("/collections/tenant_other") && r.status === 401)).toBe(true);
+  });
+
+  it("mints a token that reaches its own collection and is refused on another", async () => {
+    await createCollection(admin, { ...spec, name: "tenant_globex" });
+    const token = await mintCollectionToken(admin, "acme", "tenant_acme");
+    const asTenant = new QdrantClient({ url: qdrant.url, apiKey: token, checkCompatibility: false });
+    await asTenant.upsert("tenant_acme", { wait: true, points: [{ id: 1, vector: Array.from({ length: 768 }, (_, i) => (i % 7) / 7), payload: { doc: "a" } }] });
+    expect((await asTenant.count("tenant_acme")).count).toBe(1);
+    await expect(asTenant.count("tenant_globex")).rejects.toMatchObject({ status: 403 });
+    await expect(asTenant.createCollection("tenant_new", { vectors: { size: 768, distance: "Cosine" } })).rejects.toMatchObject({ status: 403 });
+    expect(await mintCollectionToken(admin, "acme", "tenant_acme")).toBe(token);
+  });
+
+  it("deletes the collection", async () => {
+    await deleteCollection(admin, "tenant_acme");
+    expect(await getCollection(admin, "tenant_acme")).toBeUndefined();
+  });
+});
