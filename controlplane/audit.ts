@@ -98,18 +98,31 @@ function storedEvent(row: EventRow): StoredEvent {
   return { event, detailsText: row.details_text };
 }
 
+/** Returns the trimmed actor, or throws when it is empty or too long; `what` names the event asked for. */
+export function assertActor(actor: unknown, what: string): string {
+  const trimmed = typeof actor === "string" ? actor.trim() : "";
+  if (trimmed === "" || trimmed.length > MAX_ACTOR_LENGTH) {
+    throw new InvalidAuditEventError(`${what} needs an actor of 1–${MAX_ACTOR_LENGTH} characters`);
+  }
+  return trimmed;
+}
+
+/** Throws unless `details` is a JSON object free of secret-looking keys and values. */
+export function assertEventDetails(details: unknown): asserts details is JsonObject {
+  if (!isJsonObject(details)) throw new InvalidAuditEventError("details must be a JSON object");
+  assertNoSecrets(details, "details");
+}
+
 /**
- * Appends one event on the given connection (inside the caller's transaction when the event
- * records a change). Refuses an empty actor and secret-looking details before any SQL.
+ * Appends one event on the given connection. An event that records a change belongs in the
+ * transaction that makes the change (TenantRegistry does this for every change it makes).
+ * Refuses an empty actor and secret-looking details before any SQL.
  */
 export async function appendEvent(db: Queryable, input: AppendEventInput): Promise<AuditEvent> {
   if (!isAuditEventType(input.eventType)) throw new InvalidAuditEventError(`event type ${JSON.stringify(input.eventType)} is not a DESIGN §5 event`);
-  const actor = typeof input.actor === "string" ? input.actor.trim() : "";
-  if (actor === "" || actor.length > MAX_ACTOR_LENGTH) {
-    throw new InvalidAuditEventError(`tenant "${input.tenantId}": ${input.eventType} needs an actor of 1–${MAX_ACTOR_LENGTH} characters`);
-  }
+  const actor = assertActor(input.actor, `tenant "${input.tenantId}": ${input.eventType}`);
   const details = input.details ?? {};
-  assertNoSecrets(details, "details");
+  assertEventDetails(details);
   const result = await db.query<EventRow>(
     `INSERT INTO audit_events (tenant_id, event_type, actor, resource_type, resource_id, details)
      VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING ${EVENT_COLUMNS}`,

@@ -25,17 +25,15 @@ export function assertControlPlaneUrl(url: string): string {
 }
 
 /**
- * Opens a pool on the control-plane database. Every connection gets DateStyle ISO, which the
- * audit code relies on to read `occurred_at` with its microseconds.
+ * Opens a pool on the control-plane database. The server's DateStyle must be ISO (PostgreSQL's
+ * default, which node-postgres relies on too): the audit code reads `occurred_at` as ISO text to
+ * keep its microseconds, and says so clearly when it is not.
  */
 export function createControlPlanePool(url: string, options: ControlPlanePoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: assertControlPlaneUrl(url),
     max: options.max ?? 10,
     application_name: options.applicationName ?? "frostbyte",
-  });
-  pool.on("connect", (client) => {
-    client.query("SET DateStyle = 'ISO, MDY'").catch(() => undefined);
   });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on("error", () => undefined);

@@ -1,0 +1,41 @@
+/** `frostbyte tenant list|show <id>`: reads the registry. */
+import type { Command } from "commander";
+import type { Tenant } from "../../controlplane";
+import { withRegistry } from "../controlPlane";
+import type { CliIo } from "../io";
+
+const LIST_HEADER = ["TENANT", "STATE", "CONFIG VERSION", "CREATED", "UPDATED"] as const;
+
+function listRow(tenant: Tenant): string[] {
+  return [tenant.tenantId, tenant.state, String(tenant.configVersion), tenant.createdAt.toISOString(), tenant.updatedAt.toISOString()];
+}
+
+/** Left-aligned columns, two spaces apart. */
+export function formatTable(rows: readonly (readonly string[])[]): string {
+  const widths = rows.reduce<number[]>((acc, row) => row.map((cell, i) => Math.max(acc[i] ?? 0, cell.length)), []);
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ")).join("\n") + "\n";
+}
+
+export async function tenantList(io: CliIo): Promise<void> {
+  const tenants = await withRegistry(io, (registry) => registry.listTenants());
+  if (tenants.length === 0) {
+    io.stdout("no tenants in the registry\n");
+    return;
+  }
+  io.stdout(formatTable([LIST_HEADER, ...tenants.map(listRow)]));
+}
+
+export async function tenantShow(io: CliIo, tenantId: string): Promise<void> {
+  const tenant = await withRegistry(io, (registry) => registry.getTenant(tenantId));
+  io.stdout(`${JSON.stringify(tenant, null, 2)}\n`);
+}
+
+export function registerTenantCommands(program: Command, io: CliIo): void {
+  const tenant = program.command("tenant").description("tenants in the control-plane registry");
+  tenant.command("list").description("list every tenant with its state").action(() => tenantList(io));
+  tenant
+    .command("show")
+    .description("show one tenant's registry row as JSON")
+    .argument("<id>", "tenant id")
+    .action((id: string) => tenantShow(io, id));
+}

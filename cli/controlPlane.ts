@@ -1,0 +1,28 @@
+/** How a command reaches the control-plane database: FROSTBYTE_CONTROL_DB_URL (DESIGN §9). */
+import { assertControlPlaneUrl, createControlPlanePool, TenantRegistry } from "../controlplane";
+import { CliError, type CliIo } from "./io";
+
+export const CONTROL_DB_URL_ENV = "FROSTBYTE_CONTROL_DB_URL";
+
+/** The control-plane URL from the environment; a clear error when it is unset or not a postgres URL. */
+export function controlDbUrl(io: CliIo): string {
+  const url = io.env[CONTROL_DB_URL_ENV];
+  if (url === undefined || url.trim() === "") {
+    throw new CliError(`${CONTROL_DB_URL_ENV} is not set; set it to the control-plane database, e.g. postgresql://frostbyte@db.internal:5432/frostbyte_control`);
+  }
+  try {
+    return assertControlPlaneUrl(url.trim());
+  } catch (error) {
+    throw new CliError(`${CONTROL_DB_URL_ENV}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Runs `work` with a registry on a small pool, and closes the pool afterwards. */
+export async function withRegistry<T>(io: CliIo, work: (registry: TenantRegistry) => Promise<T>): Promise<T> {
+  const pool = createControlPlanePool(controlDbUrl(io), { max: 2, applicationName: "frostbyte-cli" });
+  try {
+    return await work(new TenantRegistry(pool));
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * The tenant registry (DESIGN §3–§5) on a pooled connection. Every change and the audit event that
+ * records it commit in one transaction; changes of one tenant queue on its row (SELECT ... FOR UPDATE).
+ * Inputs are checked before any SQL: tenant id (§1), config (§6), transition (§3), secrets in data.
+ */
+import { isDeepStrictEqual } from "node:util";
+import type pg from "pg";
+import { assertTenantId } from "../components/naming";
+import { parseTenantConfig } from "../components/validation";
+import { agePublicKeyProblem } from "./agePublicKey";
+import { appendEvent, assertActor, assertEventDetails, listEvents, verifyChain, type AuditEvent, type ChainVerification } from "./audit";
+import { withTransaction } from "./db";
+import { InvalidAgePublicKeyError, InvalidAuditEventError, TenantAlreadyExistsError, TenantNotFoundError, UnknownStateError } from "./errors";
+import { STANDALONE_EVENT_TYPES, type StandaloneEventType } from "./eventTypes";
+import { isJsonObject, type JsonObject } from "./json";
+import { assertTransition, isTenantState, TENANT_STATES, type LifecycleTransition, type TenantState } from "./lifecycle";
+import { assertNoSecrets } from "./secretGuard";
+import { TENANT_COLUMNS, tenantFromRow, type Tenant, type TenantEndpoints, type TenantRow } from "./tenantRecord";
+
+/** Who makes a change, and what the audit event should say beyond what the registry records itself. */
+export interface ChangeOptions {
+  /** An operator, a service or `pulumi`; required on every change that writes an event. */
+  readonly actor: string;
+  /** Extra facts for the event's details (resource ids, error text); never a secret. */
+  readonly details?: JsonObject;
+}
+
+/** Options of {@link TenantRegistry.createTenant}. */
+export interface CreateTenantOptions extends ChangeOptions {
+  /** The tenant's config (DESIGN §6); missing keys take their defaults. */
+  readonly config?: unknown;
+}
+
+/** What {@link TenantRegistry.transition} changed. */
+export interface TransitionResult {
+  readonly tenant: Tenant;
+  readonly transition: LifecycleTransition;
+  readonly event: AuditEvent;
+}
+
+/** A standalone event: one that records no registry change (e.g. TENANT_ISOLATION_VERIFIED). */
+export interface StandaloneEventInput extends ChangeOptions {
+  readonly eventType: StandaloneEventType;
+  readonly resourceType?: string;
+  readonly resourceId?: string;
+}
+
+/** The subject of tenant events in `resource_type` / `resource_id`. */
+const TENANT_RESOURCE = "tenant";
+
+async function lockTenant(client: pg.PoolClient, tenantId: string): Promise<Tenant> {
+  const result = await client.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE tenant_id = $1 FOR UPDATE`, [tenantId]);
+  const row = result.rows[0];
+  if (row === undefined) throw new TenantNotFoundError(tenantId);
+  return tenantFromRow(row);
+}
+
+function onlyRow(result: pg.QueryResult<TenantRow>, tenantId: string): Tenant {
+  const row = result.rows[0];
+  if (row === undefined) throw new TenantNotFoundError(tenantId);
+  return tenantFromRow(row);
+}
+
+/** Top-level config keys whose values differ, `config_version` aside. */
+function changedConfigKeys(before: object, after: object): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  keys.delete("config_version");
+  const get = (config: object, key: string): unknown => (config as Record<string, unknown>)[key];
+  return [...keys].filter((key) => !isDeepStrictEqual(get(before, key), get(after, key))).sort();
+}
+
+/** The control-plane tenant registry and its audit log. */
+export class TenantRegistry {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Registers a tenant in PENDING and writes TENANT_CREATED. */
+  async createTenant(tenantId: string, options: CreateTenantOptions): Promise<Tenant> {
+    const id = assertTenantId(tenantId);
+    const config = parseTenantConfig(options.config ?? {});
+    const actor = assertActor(options.actor, `tenant "${id}": TENANT_CREATED`);
+    const details = options.details ?? {};
+    assertEventDetails(details);
+    return withTransaction(this.pool, async (client) => {
+      const inserted = await client.query<TenantRow>(
+        `INSERT INTO tenants (tenant_id, state, config, config_version) VALUES ($1, 'PENDING', $2::jsonb, $3)
+         ON CONFLICT (tenant_id) DO NOTHING RETURNING ${TENANT_COLUMNS}`,
+        [id, JSON.stringify(config), config.config_version],
+      );
+      const row = inserted.rows[0];
+      if (row === undefined) throw new TenantAlreadyExistsError(id);
+      await appendEvent(client, {
+        tenantId: id,
+        eventType: "TENANT_CREATED",
+        actor,
+        resourceType: TENANT_RESOURCE,
+        resourceId: id,
+        details: { ...details, state: "PENDING", config_version: config.config_version },
+      });
+      return tenantFromRow(row);
+    });
+  }
+
+  /**
+   * Moves a tenant to `to` when DESIGN §3 allows it from its current state, and writes the
+   * transition's event. Refuses a disallowed pair before issuing the UPDATE.
+   */
+  async transition(tenantId: string, to: TenantState, options: ChangeOptions): Promise<TransitionResult> {
+    const id = assertTenantId(tenantId);
+    if (!isTenantState(to)) throw new UnknownStateError(String(to), TENANT_STATES);
+    const actor = assertActor(options.actor, `tenant "${id}": transition to ${to}`);
+    const details = options.details ?? {};
+    assertEventDetails(details);
+    return withTransaction(this.pool, async (client) => {
+      const current = await lockTenant(client, id);
+      const transition = assertTransition(current.state, to, id);
+      const updated = await client.query<TenantRow>(
+        `UPDATE tenants
+            SET state = $2, updated_at = now(),
+                provisioning_started_at = CASE WHEN $2 = 'PROVISIONING' THEN now() ELSE provisioning_started_at END,
+                provisioned_at = CASE WHEN $2 = 'ACTIVE' AND state = 'PROVISIONING' THEN now() ELSE provisioned_at END
+          WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`,
+        [id, to],
+      );
+      const event = await appendEvent(client, {
+        tenantId: id,
+        eventType: transition.event,
+        actor,
+        resourceType: TENANT_RESOURCE,
+        resourceId: id,
+        details: { ...details, from: transition.from, to: transition.to },
+      });
+      return { tenant: onlyRow(updated, id), transition, event };
+    });
+  }
+
+  /**
+   * Validates and stores a new config (DESIGN §6), bumps `config_version` and writes
+   * TENANT_CONFIG_UPDATED with the old and new versions. A config equal to the stored one changes nothing.
+   */
+  async updateConfig(tenantId: string, config: unknown, options: ChangeOptions): Promise<Tenant> {
+    const id = assertTenantId(tenantId);
+    const parsed = parseTenantConfig(config);
+    const actor = assertActor(options.actor, `tenant "${id}": TENANT_CONFIG_UPDATED`);
+    const details = options.details ?? {};
+    assertEventDetails(details);
+    return withTransaction(this.pool, async (client) => {
+      const current = await lockTenant(client, id);
+      const changedKeys = changedConfigKeys(current.config, parsed);
+      if (changedKeys.length === 0) return current;
+      const version = current.configVersion + 1;
+      const updated = await client.query<TenantRow>(
+        `UPDATE tenants SET config = $2::jsonb, config_version = $3, updated_at = now() WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`,
+        [id, JSON.stringify({ ...parsed, config_version: version }), version],
+      );
+      await appendEvent(client, {
+        tenantId: id,
+        eventType: "TENANT_CONFIG_UPDATED",
+        actor,
+        resourceType: TENANT_RESOURCE,
+        resourceId: id,
+        details: { ...details, old_config_version: current.configVersion, new_config_version: version, changed_settings: changedKeys },
+      });
+      return onlyRow(updated, id);
+    });
+  }
+
+  /** Replaces the tenant's endpoints; refuses secret-looking keys and URLs with credentials. */
+  async recordEndpoints(tenantId: string, endpoints: TenantEndpoints): Promise<Tenant> {
+    const id = assertTenantId(tenantId);
+    if (!isJsonObject(endpoints)) throw new TypeError(`tenant "${id}": endpoints must be a JSON object`);
+    assertNoSecrets(endpoints, "endpoints");
+    const result = await this.pool.query<TenantRow>(
+      `UPDATE tenants SET endpoints = $2::jsonb, updated_at = now() WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`,
+      [id, JSON.stringify(endpoints)],
+    );
+    return onlyRow(result, id);
+  }
+
+  /** Stores the tenant's age X25519 public key (`age1…`), the recipient of its secrets file. */
+  async setAgePublicKey(tenantId: string, publicKey: string): Promise<Tenant> {
+    const id = assertTenantId(tenantId);
+    const problem = agePublicKeyProblem(publicKey);
+    if (problem !== undefined) throw new InvalidAgePublicKeyError(id, problem);
+    const result = await this.pool.query<TenantRow>(
+      `UPDATE tenants SET age_public_key = $2, updated_at = now() WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`,
+      [id, publicKey],
+    );
+    return onlyRow(result, id);
+  }
+
+  /** Appends an event that records no registry change (TENANT_ISOLATION_VERIFIED). */
+  async recordEvent(tenantId: string, input: StandaloneEventInput): Promise<AuditEvent> {
+    const id = assertTenantId(tenantId);
+    if (!(STANDALONE_EVENT_TYPES as readonly string[]).includes(input.eventType)) {
+      throw new InvalidAuditEventError(`${input.eventType} is written by the registry with its change, not on its own`);
+    }
+    const actor = assertActor(input.actor, `tenant "${id}": ${input.eventType}`);
+    const details = input.details ?? {};
+    assertEventDetails(details);
+    return withTransaction(this.pool, async (client) => {
+      await lockTenant(client, id);
+      return appendEvent(client, { ...input, tenantId: id, actor, details });
+    });
+  }
+
+  /** The tenant's registry row; throws {@link TenantNotFoundError} when it is absent. */
+  async getTenant(tenantId: string): Promise<Tenant> {
+    const id = assertTenantId(tenantId);
+    return onlyRow(await this.pool.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE tenant_id = $1`, [id]), id);
+  }
+
+  /** Every tenant (or those in one state), oldest first. */
+  async listTenants(filter: { readonly state?: TenantState } = {}): Promise<Tenant[]> {
+    if (filter.state !== undefined && !isTenantState(filter.state)) throw new UnknownStateError(String(filter.state), TENANT_STATES);
+    const result = await this.pool.query<TenantRow>(
+      `SELECT ${TENANT_COLUMNS} FROM tenants WHERE $1::text IS NULL OR state = $1 ORDER BY created_at, tenant_id`,
+      [filter.state ?? null],
+    );
+    return result.rows.map(tenantFromRow);
+  }
+
+  /** The tenant's audit events in chain order. */
+  async listEvents(tenantId: string): Promise<AuditEvent[]> {
+    return listEvents(this.pool, assertTenantId(tenantId));
+  }
+
+  /** Recomputes the tenant's hash chain client-side and reports the first bad event. */
+  async verifyChain(tenantId: string): Promise<ChainVerification> {
+    return verifyChain(this.pool, assertTenantId(tenantId));
+  }
+}

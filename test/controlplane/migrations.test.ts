@@ -1,0 +1,79 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrateControlPlane, MIGRATIONS_TABLE } from "../../controlplane";
+import { createControlPlaneDatabase, MIGRATION_ROLE, RUNTIME_ROLE, type ControlPlaneDatabase } from "../support/controlPlaneDb";
+import { startPostgres, type PostgresServer } from "../support/postgresServer";
+
+const run = promisify(execFile);
+
+let server: PostgresServer;
+let db: ControlPlaneDatabase;
+
+beforeAll(async () => {
+  server = await startPostgres();
+  db = await createControlPlaneDatabase(server, { migrate: false });
+});
+
+afterAll(async () => {
+  await db?.close();
+  await server?.stop();
+});
+
+async function schemaDump(): Promise<string> {
+  const { stdout } = await run(`${server.binDir}/pg_dump`, ["--schema-only", "--no-comments", db.superuserUrl]);
+  // Newer pg_dump wraps the dump in \restrict <random key> lines; they differ on every run.
+  return stdout.replace(/^\\(un)?restrict .*$/gm, "");
+}
+
+async function recordedMigrations(): Promise<{ name: string; run_on: Date }[]> {
+  const result = await server.query<{ name: string; run_on: Date }>(`SELECT name, run_on FROM ${MIGRATIONS_TABLE} ORDER BY id`, [], db.name);
+  return result.rows;
+}
+
+describe("migrations (DESIGN §4)", () => {
+  it("applies 001…003 in order as the migration role and records them", async () => {
+    expect(await migrateControlPlane(db.migratorUrl)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role"]);
+    expect((await recordedMigrations()).map((m) => m.name)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role"]);
+    const owners = await server.query<{ tablename: string; tableowner: string }>(
+      "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+      [],
+      db.name,
+    );
+    expect(owners.rows).toEqual([
+      { tablename: "audit_events", tableowner: MIGRATION_ROLE },
+      { tablename: "pgmigrations", tableowner: MIGRATION_ROLE },
+      { tablename: "tenants", tableowner: MIGRATION_ROLE },
+    ]);
+  });
+
+  it("a second run applies nothing and changes nothing", async () => {
+    const dumpBefore = await schemaDump();
+    const recordedBefore = await recordedMigrations();
+    expect(await migrateControlPlane(db.migratorUrl)).toEqual([]);
+    expect(await recordedMigrations()).toEqual(recordedBefore);
+    expect(await schemaDump()).toEqual(dumpBefore);
+  });
+
+  it("grants the runtime role DML only: no DELETE on tenants, only INSERT and SELECT on audit_events", async () => {
+    const result = await server.query<{ table_name: string; privilege_type: string }>(
+      `SELECT table_name, privilege_type FROM information_schema.role_table_grants
+        WHERE grantee = $1 ORDER BY table_name, privilege_type`,
+      [RUNTIME_ROLE],
+      db.name,
+    );
+    expect(result.rows).toEqual([
+      { table_name: "audit_events", privilege_type: "INSERT" },
+      { table_name: "audit_events", privilege_type: "SELECT" },
+      { table_name: "tenants", privilege_type: "INSERT" },
+      { table_name: "tenants", privilege_type: "SELECT" },
+      { table_name: "tenants", privilege_type: "UPDATE" },
+    ]);
+    const role = await server.query<{ rolcanlogin: boolean }>("SELECT rolcanlogin FROM pg_roles WHERE rolname = $1", [RUNTIME_ROLE]);
+    expect(role.rows).toEqual([{ rolcanlogin: false }]);
+  });
+
+  it("a failing run is reported as a MigrationError naming the database's reason", async () => {
+    await expect(migrateControlPlane(server.url(db.name, "nobody"))).rejects.toThrow(/migration failed.*role "nobody" does not exist/);
+  });
+});
