@@ -24,6 +24,7 @@ const tenants = config.tenants.map(
         minioSsl: config.minio.ssl,
         postgresHost: config.postgres.host,
         postgresPort: config.postgres.port,
+        postgresSslmode: config.postgres.sslmode,
         redisUrl: config.redis.url,
         qdrantUrl: config.qdrant.url,
       },

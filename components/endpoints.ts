@@ -5,6 +5,8 @@ export interface StoreEndpoints {
   readonly minioSsl: boolean;
   readonly postgresHost: string;
   readonly postgresPort: number;
+  /** How tenants connect to PostgreSQL (libpq sslmode). */
+  readonly postgresSslmode: string;
   /** Redis URL; any user info in it is dropped before it is published. */
   readonly redisUrl: string;
   readonly qdrantUrl: string;

@@ -18,12 +18,16 @@ export class InvalidTenantIdError extends Error {
   }
 }
 
+/** The tenant id whose namespaces isolation checks target as "the neighbour"; no tenant may have it. */
+export const ISOLATION_PROBE_TENANT_ID = "isolation-probe";
+
 /** Why an id breaks §1, or undefined when it is valid. */
 export function tenantIdProblem(id: string): string | undefined {
   if (id.length < TENANT_ID_MIN_LENGTH) return `it has ${id.length} characters`;
   if (id.length > TENANT_ID_MAX_LENGTH) return `it has ${id.length} characters`;
   if (id.includes("--")) return `it contains "--"`;
   if (!TENANT_ID_PATTERN.test(id)) return "it has a character or an end that the pattern does not allow";
+  if (id === ISOLATION_PROBE_TENANT_ID) return "it is reserved for isolation checks";
   return undefined;
 }
 
@@ -58,9 +62,9 @@ export interface TenantNames {
 /** The label key that marks a Hetzner resource with its tenant. */
 export const TENANT_LABEL_KEY = "frostbyte.io/tenant";
 
-/** Derives every §1 name for a valid tenant id (throws for an invalid one). */
+/** Derives every §1 name for a valid tenant id (throws for an invalid one; the reserved probe id is allowed here). */
 export function tenantNames(id: string): TenantNames {
-  const tenantId = assertTenantId(id);
+  const tenantId = id === ISOLATION_PROBE_TENANT_ID ? id : assertTenantId(id);
   const underscored = tenantId.replace(/-/g, "_");
   return {
     tenantId,

@@ -9,6 +9,7 @@ import { createTenantDatabase } from "./postgres";
 import type { StoreProviders } from "./providers";
 import { QdrantCollection } from "./qdrant";
 import { RedisAclUser, redisAclRules } from "./redis";
+import { TenantIsolationVerification } from "./verification";
 import { monitorAcceptsErrorHooks, TenantProvisioningComplete, TenantProvisioningStart, tenantFailureHook } from "./registry";
 import { EMBEDDING_DIMENSIONS, parseTenantConfig, type Mode, type TenantConfig } from "./validation";
 
@@ -150,16 +151,33 @@ export class Tenant extends pulumi.ComponentResource {
       redisAclUser: redisUser,
       ...(server ? { hetznerServer: server } : {}),
     };
+    const storeIds = Object.fromEntries(Object.entries(provisioned).map(([role, resource]) => [role, resource.id]));
+    const verification = new TenantIsolationVerification(
+      `${name}-isolation-verification`,
+      {
+        check: pulumi.secret(
+          pulumi.all([this.credentials, this.endpoints]).apply(([credentials, endpoints]) => ({
+            tenantId,
+            postgres: { host: endpoints.postgres.host, port: endpoints.postgres.port, sslmode: storeEndpoints.postgresSslmode, ...credentials.postgres },
+            minio: { endpoint: endpoints.minio.endpoint, ssl: endpoints.minio.ssl, ...credentials.minio },
+            redis: { url: endpoints.redis.url, ...credentials.redis },
+            qdrant: { url: endpoints.qdrant.url, token: credentials.qdrant.token },
+          })),
+        ),
+        storeIds,
+      },
+      { ...storeOpts, dependsOn: Object.values(provisioned) },
+    );
     new TenantProvisioningComplete(
       `${name}-provisioning-complete`,
       {
         tenantId,
         endpoints: this.endpoints.apply((endpoints) => ({ ...endpoints }) as JsonObject),
-        resources: Object.fromEntries(Object.entries(provisioned).map(([role, resource]) => [role, resource.id])),
+        resources: storeIds,
         suspended,
         provisioningRun: start.provisioningRun,
       },
-      { parent: this, dependsOn: Object.values(provisioned) },
+      { parent: this, dependsOn: [...Object.values(provisioned), verification] },
     );
     this.registerOutputs({ endpoints: this.endpoints, credentials: this.credentials });
   }

@@ -4,7 +4,7 @@ import { sampleStackConfig } from "../support/sampleStackConfig";
 
 const BAD_TENANT_IDS: readonly string[] = [
   "", "a", "ab", "Acme", "ACME", "1acme", "-acme", "acme-", "ac--me", "acme_corp", "acme.corp", "acme corp", " acme", "acme ",
-  "acmé", "acme/x", "acme:1", "a".repeat(31), "tenant-with-a-really-long-name-x", "9", "--", "a-", "ab-", "x--y--z", "acme\n", "ac$me", "ÄCME",
+  "acmé", "acme/x", "acme:1", "a".repeat(31), "tenant-with-a-really-long-name-x", "9", "--", "a-", "ab-", "x--y--z", "acme\n", "ac$me", "ÄCME", "isolation-probe",
 ];
 
 /** Each config breaks §6 at the path given beside it. */

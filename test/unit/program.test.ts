@@ -25,6 +25,7 @@ const T = {
   password: "random:index/randomPassword:RandomPassword",
   start: "pulumi-nodejs:dynamic/frostbyte:TenantProvisioningStart",
   complete: "pulumi-nodejs:dynamic/frostbyte:TenantProvisioningComplete",
+  verification: "pulumi-nodejs:dynamic/frostbyte:TenantIsolationVerification",
 } as const;
 
 /** Every store resource: what the write-back start must precede and its completion must follow. */
@@ -69,9 +70,9 @@ describe("the program under mocks, online mode", () => {
         [T.network]: 1, [T.subnet]: 1, [T.firewall]: 1, [T.server]: 1,
         [T.bucket]: 1, [T.versioning]: 1, [T.user]: 1, [T.policy]: 1, [T.attachment]: 1,
         [T.role]: 1, [T.database]: 1, [T.grant]: 1,
-        [T.collection]: 1, [T.redisUser]: 1, [T.password]: 3, [T.start]: 1, [T.complete]: 1,
+        [T.collection]: 1, [T.redisUser]: 1, [T.password]: 3, [T.start]: 1, [T.complete]: 1, [T.verification]: 1,
       });
-      expect(children).toHaveLength(19);
+      expect(children).toHaveLength(20);
     }
     const orphans = registrations.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && tenantOf(registrations, r.urn) === undefined);
     expect(orphans.map((o) => o.type)).toEqual([]);
@@ -90,7 +91,12 @@ describe("the program under mocks, online mode", () => {
         r.dependencies.some((urn) => !seen.has(urn) && seen.add(urn) && dependsOnStart(registrations.find((x) => x.urn === urn)!, seen));
       for (const store of stores) expect(dependsOnStart(store), store.name).toBe(true);
       const directStores = stores.filter((s) => s.type !== T.network && s.type !== T.subnet && s.type !== T.firewall);
-      for (const store of directStores) expect(complete.dependencies, store.name).toContain(store.urn);
+      const verification = one(children, T.verification);
+      for (const store of directStores) {
+        expect(complete.dependencies, store.name).toContain(store.urn);
+        expect(verification.dependencies, store.name).toContain(store.urn);
+      }
+      expect(complete.dependencies).toContain(verification.urn);
       expect(start.inputs).toMatchObject({ tenantId: tenant });
       expect(complete.inputs).toMatchObject({ tenantId: tenant, suspended: false });
     }

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCollection, mintCollectionToken } from "../../components/qdrant";
+import { redisAclRules, setAclUser } from "../../components/redis";
+import { tenantNames } from "../../components/naming";
+import { probePostgres } from "../../components/verification/postgresProbe";
+import { probeQdrant } from "../../components/verification/qdrantProbe";
+import { probeRedis } from "../../components/verification/redisProbe";
+import { startQdrantApiDouble, type QdrantApiDouble } from "../doubles/qdrant/server";
+import { startPostgres, type PostgresServer } from "../support/postgresServer";
+import { startRedis, type RedisServer } from "../support/redisServer";
+
+describe("isolation probes with a tenant's own credentials", () => {
+  let pg: PostgresServer;
+  let redis: RedisServer;
+  let qdrant: QdrantApiDouble;
+
+  beforeAll(async () => {
+    [pg, redis, qdrant] = await Promise.all([startPostgres(), startRedis(), startQdrantApiDouble({ apiKey: "probe-admin-key" })]);
+    for (const [db, role] of [["tenant_acme", "tenant_acme_app"], ["tenant_globex", "tenant_globex_app"]] as const) {
+      await pg.query(`CREATE ROLE ${role} LOGIN PASSWORD 'pw-${role}' NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+      await pg.createDatabase(db, role);
+      await pg.query(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC`);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all([pg?.stop(), redis?.stop(), qdrant?.close()]);
+  });
+
+  const pgInput = () => ({
+    host: "127.0.0.1", port: pg.port, sslmode: "disable", user: "tenant_acme_app", password: "pw-tenant_acme_app",
+    ownDatabase: "tenant_acme", foreignDatabase: "tenant_globex",
+  });
+
+  it("PostgreSQL: own database allowed, neighbour refused", async () => {
+    const result = await probePostgres(pgInput());
+    expect(result).toMatchObject({ store: "postgres", ownAllowed: true, foreignDenied: true });
+    expect(result.evidence).toMatch(/permission denied for database "tenant_globex"/);
+  });
+
+  it("PostgreSQL: a neighbour database still open to PUBLIC is a breach, even one the probe did not name", async () => {
+    await pg.query("GRANT CONNECT ON DATABASE tenant_globex TO PUBLIC");
+    const result = await probePostgres({ ...pgInput(), foreignDatabase: "tenant_isolation_probe" });
+    expect(result).toMatchObject({ ownAllowed: true, foreignDenied: false });
+    expect(result.evidence).toContain("can still connect to tenant_globex");
+    await pg.query("REVOKE ALL ON DATABASE tenant_globex FROM PUBLIC");
+  });
+
+  it("PostgreSQL: credentials that do not log in fail on the tenant's own database", async () => {
+    // The test server trusts loopback, so an unknown role stands in for a wrong password here.
+    expect(await probePostgres({ ...pgInput(), user: "tenant_nobody_app" })).toMatchObject({ ownAllowed: false });
+  });
+
+  const admin = () => ({ url: redis.url, adminUser: redis.adminUser, adminPassword: redis.adminPassword });
+
+  it("Redis: own prefix allowed, neighbour prefix and channel refused", async () => {
+    await setAclUser(admin(), { username: "tenant-acme", rules: redisAclRules(tenantNames("acme"), true), password: "acme-redis" });
+    const result = await probeRedis({ url: redis.url, user: "tenant-acme", password: "acme-redis", ownPrefix: "tenant:acme:", foreignPrefix: "tenant:globex:" });
+    expect(result).toMatchObject({ store: "redis", ownAllowed: true, foreignDenied: true });
+  });
+
+  it("Redis: a user with the whole keyspace is a breach", async () => {
+    await setAclUser(admin(), { username: "tenant-loose", rules: ["reset", "on", "~*", "&*", "+@all"], password: "loose" });
+    const result = await probeRedis({ url: redis.url, user: "tenant-loose", password: "loose", ownPrefix: "tenant:loose:", foreignPrefix: "tenant:globex:" });
+    expect(result).toMatchObject({ ownAllowed: true, foreignDenied: false });
+  });
+
+  it("Qdrant: the collection token reaches its collection only; the admin key would be a breach", async () => {
+    const settings = { url: qdrant.url, apiKey: "probe-admin-key" };
+    await createCollection(settings, { name: "tenant_acme", vectorSize: 768, distance: "Cosine" });
+    const token = await mintCollectionToken(settings, "acme", "tenant_acme");
+    const scoped = await probeQdrant({ url: qdrant.url, token, ownCollection: "tenant_acme", foreignCollection: "tenant_globex" });
+    expect(scoped).toMatchObject({ store: "qdrant", ownAllowed: true, foreignDenied: true });
+    const adminKey = await probeQdrant({ url: qdrant.url, token: "probe-admin-key", ownCollection: "tenant_acme", foreignCollection: "tenant_globex" });
+    expect(adminKey).toMatchObject({ ownAllowed: true, foreignDenied: false });
+  });
+});
