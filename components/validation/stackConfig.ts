@@ -39,7 +39,9 @@ const url = (protocols: readonly string[]) =>
   );
 
 const nonEmpty = z.string().min(1, { error: "must not be empty" });
-const ageRecipient = z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, { error: "must be an age X25519 public key (age1…)" });
+/** An age X25519 recipient: `age1` and 58 bech32 characters. */
+export const AGE_RECIPIENT_PATTERN = /^age1[02-9ac-hj-np-z]{58}$/;
+const ageRecipient = z.string().regex(AGE_RECIPIENT_PATTERN, { error: "must be an age X25519 public key (age1…)" });
 const hostPort = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, { error: "must be host:port" });
 const booleanText = z.enum(["true", "false"]).transform((v) => v === "true");
 
