@@ -19,6 +19,8 @@ const tenants = config.tenants.map(
       suspended: entry.suspended,
       providers,
       controlPlaneDbUrl: config.controlPlaneDbUrl,
+      operatorAgeRecipients: config.operatorAgeRecipients,
+      qdrantAdminKey: pulumi.secret(config.qdrant.apiKey),
       storeEndpoints: {
         minioServer: config.minio.server,
         minioSsl: config.minio.ssl,

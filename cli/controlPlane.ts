@@ -1,5 +1,6 @@
 /** How a command reaches the control-plane database: FROSTBYTE_CONTROL_DB_URL (DESIGN §9). */
 import { assertControlPlaneUrl, createControlPlanePool, TenantRegistry } from "../controlplane";
+import type pg from "pg";
 import { CliError, type CliIo } from "./io";
 
 export const CONTROL_DB_URL_ENV = "FROSTBYTE_CONTROL_DB_URL";
@@ -17,12 +18,17 @@ export function controlDbUrl(io: CliIo): string {
   }
 }
 
-/** Runs `work` with a registry on a small pool, and closes the pool afterwards. */
-export async function withRegistry<T>(io: CliIo, work: (registry: TenantRegistry) => Promise<T>): Promise<T> {
+/** Runs `work` with a small pool on the control plane, and closes the pool afterwards. */
+export async function withPool<T>(io: CliIo, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
   const pool = createControlPlanePool(controlDbUrl(io), { max: 2, applicationName: "frostbyte-cli" });
   try {
-    return await work(new TenantRegistry(pool));
+    return await work(pool);
   } finally {
     await pool.end();
   }
+}
+
+/** Runs `work` with a registry on a small pool, and closes the pool afterwards. */
+export function withRegistry<T>(io: CliIo, work: (registry: TenantRegistry) => Promise<T>): Promise<T> {
+  return withPool(io, (pool) => work(new TenantRegistry(pool)));
 }

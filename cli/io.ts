@@ -7,6 +7,8 @@ export interface CliIo {
   stdout(text: string): void;
   /** Writes to standard error; the text carries its own newlines. */
   stderr(text: string): void;
+  /** Reads all of standard input. */
+  readStdin(): Promise<string>;
 }
 
 /** The real process. */
@@ -15,6 +17,11 @@ export function processIo(): CliIo {
     env: process.env,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
+      return Buffer.concat(chunks).toString("utf8");
+    },
   };
 }
 

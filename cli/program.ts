@@ -5,13 +5,14 @@
 import { Command, CommanderError } from "commander";
 import { registerAuditCommands } from "./commands/audit";
 import { registerDbCommands } from "./commands/db";
+import { registerSecretsCommands } from "./commands/secrets";
 import { registerTenantCommands } from "./commands/tenant";
 import { CONTROL_DB_URL_ENV } from "./controlPlane";
 import { errorLine } from "./errorLine";
 import type { CliIo } from "./io";
 
 /** Every subcommand group, in the order `--help` lists them. */
-const COMMAND_GROUPS: readonly ((program: Command, io: CliIo) => void)[] = [registerDbCommands, registerTenantCommands, registerAuditCommands];
+const COMMAND_GROUPS: readonly ((program: Command, io: CliIo) => void)[] = [registerDbCommands, registerTenantCommands, registerAuditCommands, registerSecretsCommands];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("frostbyte")

@@ -20,13 +20,13 @@ const CREDENTIALS = {
  * connection strings and Redis ACL rules; the length makes up for the smaller alphabet.
  * `rotation` is a keeper: changing it regenerates every credential.
  */
-export function generateTenantSecrets(name: string, rotation: string, parent: pulumi.Resource): TenantSecrets {
+export function generateTenantSecrets(name: string, rotation: string, opts: { parent: pulumi.Resource; dependsOn?: pulumi.Resource[] }): TenantSecrets {
   const make = (key: keyof typeof CREDENTIALS) =>
     pulumi.secret(
       new random.RandomPassword(
         `${name}-${CREDENTIALS[key].role}`,
         { length: CREDENTIALS[key].length, special: false, keepers: { rotation } },
-        { parent, additionalSecretOutputs: ["result"] },
+        { ...opts, additionalSecretOutputs: ["result"] },
       ).result,
     );
   return { minioSecretKey: make("minioSecretKey"), postgresPassword: make("postgresPassword"), redisPassword: make("redisPassword") };

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { JsonObject } from "../controlplane";
-import { generateTenantSecrets } from "./credentials";
 import { withoutUserInfo, type StoreEndpoints } from "./endpoints";
 import { createTenantFirewall, createTenantNetwork, createTenantServer, PRIVATE_NETWORK } from "./hetzner";
 import { createTenantStorage } from "./minio";
@@ -9,6 +8,7 @@ import { createTenantDatabase } from "./postgres";
 import type { StoreProviders } from "./providers";
 import { QdrantCollection } from "./qdrant";
 import { RedisAclUser, redisAclRules } from "./redis";
+import { createTenantSecretMaterial } from "./secrets";
 import { TenantIsolationVerification } from "./verification";
 import { monitorAcceptsErrorHooks, TenantProvisioningComplete, TenantProvisioningStart, tenantFailureHook } from "./registry";
 import { EMBEDDING_DIMENSIONS, parseTenantConfig, type Mode, type TenantConfig } from "./validation";
@@ -31,8 +31,12 @@ export interface TenantArgs {
   readonly storeEndpoints: StoreEndpoints;
   /** Changing this regenerates every credential of the tenant. */
   readonly credentialRotation?: string;
-  /** The control-plane database, for recording a failed step from the engine's error hook. */
+  /** The control-plane database: the engine's error hook and the secrets file use it. */
   readonly controlPlaneDbUrl: string;
+  /** Operators' age recipients, who may also decrypt the tenant's secrets file. */
+  readonly operatorAgeRecipients: readonly string[];
+  /** Qdrant's admin API key, which signs the tenant's collection-scoped token. */
+  readonly qdrantAdminKey: pulumi.Input<string>;
 }
 
 /** The public addresses a tenant's workloads use; never a secret. */
@@ -74,13 +78,24 @@ export class Tenant extends pulumi.ComponentResource {
     this.names = tenantNames(tenantId);
     const names = this.names;
     const suspended = args.suspended ?? false;
-    const secrets = generateTenantSecrets(name, args.credentialRotation ?? "initial", this);
 
-    // Write-back, first half: the tenant is PROVISIONING before any store is touched.
+    // Write-back, first half: the tenant is PROVISIONING before anything else is touched.
     const start = new TenantProvisioningStart(`${name}-provisioning-start`, { tenantId, config }, { parent: this });
+    const material = createTenantSecretMaterial(
+      name,
+      names,
+      {
+        rotation: args.credentialRotation ?? "initial",
+        operatorAgeRecipients: args.operatorAgeRecipients,
+        qdrantAdminKey: args.qdrantAdminKey,
+        controlPlaneDbUrl: pulumi.secret(args.controlPlaneDbUrl),
+      },
+      { parent: this, dependsOn: [start] },
+    );
+    const secrets = material.generated;
     const storeOpts = {
       parent: this,
-      dependsOn: [start],
+      dependsOn: [start, material.secretsFile],
       ...(monitorAcceptsErrorHooks() ? { hooks: { onError: [tenantFailureHook(tenantId, args.controlPlaneDbUrl)] } } : {}),
     };
 
@@ -128,7 +143,7 @@ export class Tenant extends pulumi.ComponentResource {
       }));
     this.credentials = pulumi.secret(
       pulumi
-        .all([storage.user.name, secrets.minioSecretKey, database.role.name, secrets.postgresPassword, redisUser.username, secrets.redisPassword, collection.accessToken])
+        .all([storage.user.name, secrets.minioSecretKey, database.role.name, secrets.postgresPassword, redisUser.username, secrets.redisPassword, material.qdrantToken])
         .apply(([accessKey, secretKey, pgUser, pgPassword, redisUserName, redisPassword, token]) => ({
           minio: { accessKey, secretKey },
           postgres: { user: pgUser, password: pgPassword },

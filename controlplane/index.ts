@@ -35,3 +35,5 @@ export { assertNoSecrets } from "./secretGuard";
 export type { Tenant, TenantEndpoints } from "./tenantRecord";
 export { ConfigValidationError } from "../components/validation";
 export { InvalidTenantIdError } from "../components/naming";
+export { deleteSecretsFile, getSecretsFile, storeSecretsFile, type SecretsFile } from "./secretsFiles";
+export { sopsBinary, sopsDecryptYaml, sopsEncryptYaml } from "./sops";

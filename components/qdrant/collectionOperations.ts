@@ -69,10 +69,10 @@ export async function deleteCollection(settings: QdrantAdminSettings, name: stri
  * read-write on its own collection only. No `exp` and no `iat`, so the same inputs give the same token
  * and an update never churns it; rotating the admin key revokes every token.
  */
-export async function mintCollectionToken(settings: QdrantAdminSettings, tenantId: string, collection: string): Promise<string> {
+export async function mintCollectionToken(adminApiKey: string, tenantId: string, collection: string): Promise<string> {
   const { SignJWT } = require("jose") as typeof import("jose");
   return new SignJWT({ access: [{ collection, access: "rw" }] })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(`tenant:${tenantId}`)
-    .sign(new TextEncoder().encode(settings.apiKey));
+    .sign(new TextEncoder().encode(adminApiKey));
 }

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseQdrantAdminSettings, type QdrantAdminSettings } from "./adminSettings";
-import { createCollection, deleteCollection, getCollection, mintCollectionToken, type CollectionSpec, type Distance } from "./collectionOperations";
+import { createCollection, deleteCollection, getCollection, type CollectionSpec, type Distance } from "./collectionOperations";
 
 /** Bump when the provider's behaviour changes, so existing collections are updated by it. */
-export const QDRANT_PROVIDER_VERSION = "1";
+export const QDRANT_PROVIDER_VERSION = "2";
 
 /** Inputs of a tenant's Qdrant collection. */
 export interface QdrantCollectionArgs {
@@ -19,9 +19,7 @@ interface CollectionInputs extends CollectionSpec {
   readonly providerVersion: string;
 }
 
-interface CollectionOutputs extends CollectionInputs {
-  readonly accessToken: string;
-}
+type CollectionOutputs = CollectionInputs;
 
 interface QdrantCollectionProvider extends pulumi.dynamic.ResourceProvider {
   settings?: QdrantAdminSettings;
@@ -55,37 +53,31 @@ const qdrantCollectionProvider: QdrantCollectionProvider = {
     return { changes, replaces, deleteBeforeReplace: replaces.includes("name") ? false : true };
   },
   async create(inputs: CollectionInputs) {
-    const settings = settingsOf(this);
-    await createCollection(settings, inputs);
-    const accessToken = await mintCollectionToken(settings, inputs.tenantId, inputs.name);
-    return { id: inputs.name, outs: { ...inputs, accessToken } };
+    await createCollection(settingsOf(this), inputs);
+    return { id: inputs.name, outs: inputs };
   },
   async update(_id, _olds: CollectionOutputs, news: CollectionInputs) {
-    const settings = settingsOf(this);
-    const current = await getCollection(settings, news.name);
+    const current = await getCollection(settingsOf(this), news.name);
     if (!current) throw new Error(`Qdrant collection "${news.name}" is gone; run pulumi refresh or recreate the tenant's collection`);
-    const accessToken = await mintCollectionToken(settings, news.tenantId, news.name);
-    return { outs: { ...news, accessToken } };
+    return { outs: news };
   },
   async delete(_id, olds: CollectionOutputs) {
     await deleteCollection(settingsOf(this), olds.name);
   },
 };
 
-/** A tenant's Qdrant collection and the token that reaches only it. */
+/** A tenant's Qdrant collection (its token is minted by the program from the admin key, see mintCollectionToken). */
 export class QdrantCollection extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   declare readonly vectorSize: pulumi.Output<number>;
   declare readonly distance: pulumi.Output<Distance>;
-  /** A JWT scoped to this collection; secret. */
-  declare readonly accessToken: pulumi.Output<string>;
 
   constructor(name: string, args: QdrantCollectionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       qdrantCollectionProvider,
       name,
-      { ...args, providerVersion: QDRANT_PROVIDER_VERSION, accessToken: undefined },
-      { ...opts, additionalSecretOutputs: ["accessToken"] },
+      { ...args, providerVersion: QDRANT_PROVIDER_VERSION },
+      opts,
       "frostbyte",
       "QdrantCollection",
     );

@@ -6,8 +6,8 @@ export interface MemoryIo extends CliIo {
   readonly err: string[];
 }
 
-export function memoryIo(env: Readonly<Record<string, string | undefined>> = {}): MemoryIo {
+export function memoryIo(env: Readonly<Record<string, string | undefined>> = {}, stdin = ""): MemoryIo {
   const out: string[] = [];
   const err: string[] = [];
-  return { env, out, err, stdout: (text) => void out.push(text), stderr: (text) => void err.push(text) };
+  return { env, out, err, stdout: (text) => void out.push(text), stderr: (text) => void err.push(text), readStdin: async () => stdin };
 }

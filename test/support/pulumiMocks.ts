@@ -37,6 +37,8 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       return { ipv4Address: "203.0.113.10", ipv6Address: "2001:db8::10" };
     case "minio:index/iamUser:IamUser":
       return { status: "enabled" };
+    case "pulumi-nodejs:dynamic/frostbyte:TenantAgeKey":
+      return { publicKey: "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p", privateKey: `AGE-SECRET-KEY-1MOCK${name.toUpperCase()}` };
     default:
       return {};
   }

@@ -67,7 +67,7 @@ describe("isolation probes with a tenant's own credentials", () => {
   it("Qdrant: the collection token reaches its collection only; the admin key would be a breach", async () => {
     const settings = { url: qdrant.url, apiKey: "probe-admin-key" };
     await createCollection(settings, { name: "tenant_acme", vectorSize: 768, distance: "Cosine" });
-    const token = await mintCollectionToken(settings, "acme", "tenant_acme");
+    const token = await mintCollectionToken(settings.apiKey, "acme", "tenant_acme");
     const scoped = await probeQdrant({ url: qdrant.url, token, ownCollection: "tenant_acme", foreignCollection: "tenant_globex" });
     expect(scoped).toMatchObject({ store: "qdrant", ownAllowed: true, foreignDenied: true });
     const adminKey = await probeQdrant({ url: qdrant.url, token: "probe-admin-key", ownCollection: "tenant_acme", foreignCollection: "tenant_globex" });

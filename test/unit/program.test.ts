@@ -26,6 +26,8 @@ const T = {
   start: "pulumi-nodejs:dynamic/frostbyte:TenantProvisioningStart",
   complete: "pulumi-nodejs:dynamic/frostbyte:TenantProvisioningComplete",
   verification: "pulumi-nodejs:dynamic/frostbyte:TenantIsolationVerification",
+  ageKey: "pulumi-nodejs:dynamic/frostbyte:TenantAgeKey",
+  secretsFile: "command:local:Command",
 } as const;
 
 /** Every store resource: what the write-back start must precede and its completion must follow. */
@@ -70,9 +72,9 @@ describe("the program under mocks, online mode", () => {
         [T.network]: 1, [T.subnet]: 1, [T.firewall]: 1, [T.server]: 1,
         [T.bucket]: 1, [T.versioning]: 1, [T.user]: 1, [T.policy]: 1, [T.attachment]: 1,
         [T.role]: 1, [T.database]: 1, [T.grant]: 1,
-        [T.collection]: 1, [T.redisUser]: 1, [T.password]: 3, [T.start]: 1, [T.complete]: 1, [T.verification]: 1,
+        [T.collection]: 1, [T.redisUser]: 1, [T.password]: 3, [T.start]: 1, [T.complete]: 1, [T.verification]: 1, [T.ageKey]: 1, [T.secretsFile]: 1,
       });
-      expect(children).toHaveLength(20);
+      expect(children).toHaveLength(22);
     }
     const orphans = registrations.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && tenantOf(registrations, r.urn) === undefined);
     expect(orphans.map((o) => o.type)).toEqual([]);
@@ -100,6 +102,26 @@ describe("the program under mocks, online mode", () => {
       expect(start.inputs).toMatchObject({ tenantId: tenant });
       expect(complete.inputs).toMatchObject({ tenantId: tenant, suspended: false });
     }
+  });
+
+  it("follows DESIGN §7: age key, then credentials, then the SOPS file, then the stores", () => {
+    const children = childrenOf(registrations, "acme");
+    const start = one(children, T.start);
+    const ageKey = one(children, T.ageKey);
+    const secretsFile = one(children, T.secretsFile);
+    expect(ageKey.dependencies).toEqual([start.urn]);
+    for (const password of children.filter((c) => c.type === T.password)) expect(password.dependencies).toEqual([ageKey.urn]);
+    for (const store of children.filter((c) => STORE_TYPES.includes(c.type))) expect(store.dependencies, store.name).toContain(secretsFile.urn);
+    expect(secretsFile.inputs["create"]).toMatch(
+      /^node '.*\/cli\/main\.js' secrets write acme --recipient age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p --recipient age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p$/,
+    );
+    expect(secretsFile.inputs["update"]).toBe(secretsFile.inputs["create"]);
+    expect(secretsFile.inputs["delete"]).toMatch(/secrets delete acme$/);
+    expect(String(secretsFile.inputs["create"])).not.toMatch(/postgres:\/\/|password|mock-/);
+    // The plaintext reaches the command as a secret (the mock monitor sees the secret envelope).
+    const stdin = secretsFile.inputs["stdin"] as { value?: unknown };
+    expect(Object.keys(stdin)).toContain("4dabf18193072939515e22adb298388d");
+    expect(String(stdin.value)).toContain("minio:");
   });
 
   it("names every resource per DESIGN §1 and labels Hetzner resources with the tenant", () => {

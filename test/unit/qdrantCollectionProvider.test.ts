@@ -33,13 +33,13 @@ describe("Qdrant collection provider functions against the Qdrant API test doubl
 
   it("mints a token that reaches its own collection and is refused on another", async () => {
     await createCollection(admin, { ...spec, name: "tenant_globex" });
-    const token = await mintCollectionToken(admin, "acme", "tenant_acme");
+    const token = await mintCollectionToken(admin.apiKey, "acme", "tenant_acme");
     const asTenant = new QdrantClient({ url: qdrant.url, apiKey: token, checkCompatibility: false });
     await asTenant.upsert("tenant_acme", { wait: true, points: [{ id: 1, vector: Array.from({ length: 768 }, (_, i) => (i % 7) / 7), payload: { doc: "a" } }] });
     expect((await asTenant.count("tenant_acme")).count).toBe(1);
     await expect(asTenant.count("tenant_globex")).rejects.toMatchObject({ status: 403 });
     await expect(asTenant.createCollection("tenant_new", { vectors: { size: 768, distance: "Cosine" } })).rejects.toMatchObject({ status: 403 });
-    expect(await mintCollectionToken(admin, "acme", "tenant_acme")).toBe(token);
+    expect(await mintCollectionToken(admin.apiKey, "acme", "tenant_acme")).toBe(token);
   });
 
   it("deletes the collection", async () => {

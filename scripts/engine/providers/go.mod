@@ -7,7 +7,6 @@ module frostbyte.local/engine-providers
 go 1.25.11
 
 require (
-	github.com/aminueza/terraform-provider-minio v1.20.1
 	github.com/hetznercloud/terraform-provider-hcloud v1.60.1
 	github.com/pulumi/pulumi-terraform-bridge/v3 v3.137.0
 	github.com/pulumi/pulumi/pkg/v3 v3.259.0

@@ -1,0 +1,67 @@
+import * as pulumi from "@pulumi/pulumi";
+import { controlPlaneUrlFrom, type ControlPlaneProvider } from "../registry/providerSettings";
+
+export const AGE_KEY_PROVIDER_VERSION = "1";
+
+export interface TenantAgeKeyArgs {
+  readonly tenantId: pulumi.Input<string>;
+  /** Changing it generates a new key pair (and so re-encrypts the secrets file). */
+  readonly rotation: pulumi.Input<string>;
+}
+
+interface AgeKeyInputs {
+  readonly tenantId: string;
+  readonly rotation: string;
+  readonly providerVersion: string;
+}
+
+interface AgeKeyOutputs extends AgeKeyInputs {
+  readonly publicKey: string;
+  readonly privateKey: string;
+}
+
+const RUNTIME_MODULE = `${__dirname}/ageKeyRuntime`;
+const runtime = () => require(RUNTIME_MODULE) as typeof import("./ageKeyRuntime");
+
+const ageKeyProvider: pulumi.dynamic.ResourceProvider & ControlPlaneProvider = {
+  async configure(req) {
+    this.controlPlaneDbUrl = controlPlaneUrlFrom(req.config);
+  },
+  async diff(_id, olds: AgeKeyOutputs, news: AgeKeyInputs) {
+    const replaces = (["tenantId", "rotation"] as const).filter((key) => olds[key] !== news[key]);
+    return { changes: replaces.length > 0 || olds.providerVersion !== news.providerVersion, replaces };
+  },
+  async create(inputs: AgeKeyInputs) {
+    const pair = await runtime().generateAgeKeyPair();
+    await runtime().recordAgePublicKey(this.controlPlaneDbUrl, inputs.tenantId, pair.publicKey);
+    return { id: `${inputs.tenantId}-age-key`, outs: { ...inputs, ...pair } };
+  },
+  async update(_id, olds: AgeKeyOutputs, news: AgeKeyInputs) {
+    return { outs: { ...news, publicKey: olds.publicKey, privateKey: olds.privateKey } };
+  },
+  async delete() {
+    // Shredding: the private key exists only in this resource's (encrypted) state, which the
+    // engine drops when the delete succeeds; nothing else holds a copy.
+  },
+};
+
+/**
+ * The tenant's age key pair (DESIGN §7, first step). The private key is a Pulumi secret and lives
+ * only in the stack's encrypted state; the public key is recorded in the registry and is the
+ * recipient of the tenant's SOPS secrets file. Destroying the resource shreds the key.
+ */
+export class TenantAgeKey extends pulumi.dynamic.Resource {
+  declare readonly publicKey: pulumi.Output<string>;
+  declare readonly privateKey: pulumi.Output<string>;
+
+  constructor(name: string, args: TenantAgeKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      ageKeyProvider,
+      name,
+      { ...args, providerVersion: AGE_KEY_PROVIDER_VERSION, publicKey: undefined, privateKey: undefined },
+      { ...opts, additionalSecretOutputs: ["privateKey"] },
+      "frostbyte",
+      "TenantAgeKey",
+    );
+  }
+}
