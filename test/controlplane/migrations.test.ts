@@ -32,9 +32,9 @@ async function recordedMigrations(): Promise<{ name: string; run_on: Date }[]> {
 }
 
 describe("migrations (DESIGN §4)", () => {
-  it("applies 001…003 in order as the migration role and records them", async () => {
-    expect(await migrateControlPlane(db.migratorUrl)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role"]);
-    expect((await recordedMigrations()).map((m) => m.name)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role"]);
+  it("applies 001…004 in order as the migration role and records them", async () => {
+    expect(await migrateControlPlane(db.migratorUrl)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files"]);
+    expect((await recordedMigrations()).map((m) => m.name)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files"]);
     const owners = await server.query<{ tablename: string; tableowner: string }>(
       "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
       [],
@@ -43,6 +43,7 @@ describe("migrations (DESIGN §4)", () => {
     expect(owners.rows).toEqual([
       { tablename: "audit_events", tableowner: MIGRATION_ROLE },
       { tablename: "pgmigrations", tableowner: MIGRATION_ROLE },
+      { tablename: "tenant_secrets_files", tableowner: MIGRATION_ROLE },
       { tablename: "tenants", tableowner: MIGRATION_ROLE },
     ]);
   });
@@ -55,7 +56,7 @@ describe("migrations (DESIGN §4)", () => {
     expect(await schemaDump()).toEqual(dumpBefore);
   });
 
-  it("grants the runtime role DML only: no DELETE on tenants, only INSERT and SELECT on audit_events", async () => {
+  it("grants the runtime role DML only: no DELETE on tenants, only INSERT and SELECT on audit_events, full DML on the secrets files", async () => {
     const result = await server.query<{ table_name: string; privilege_type: string }>(
       `SELECT table_name, privilege_type FROM information_schema.role_table_grants
         WHERE grantee = $1 ORDER BY table_name, privilege_type`,
@@ -65,6 +66,10 @@ describe("migrations (DESIGN §4)", () => {
     expect(result.rows).toEqual([
       { table_name: "audit_events", privilege_type: "INSERT" },
       { table_name: "audit_events", privilege_type: "SELECT" },
+      { table_name: "tenant_secrets_files", privilege_type: "DELETE" },
+      { table_name: "tenant_secrets_files", privilege_type: "INSERT" },
+      { table_name: "tenant_secrets_files", privilege_type: "SELECT" },
+      { table_name: "tenant_secrets_files", privilege_type: "UPDATE" },
       { table_name: "tenants", privilege_type: "INSERT" },
       { table_name: "tenants", privilege_type: "SELECT" },
       { table_name: "tenants", privilege_type: "UPDATE" },
