@@ -4,7 +4,7 @@ import { tenantNames } from "../../components/naming";
 import { isWorldCidr, protectedPortsIn } from "../../components/validation";
 import { promiseOf, type Registration } from "../support/pulumiMocks";
 import { runProgram } from "../support/runProgram";
-import { sampleStackConfig } from "../support/sampleStackConfig";
+import { sampleOfflineStackConfig, sampleStackConfig } from "../support/sampleStackConfig";
 
 const TENANT = "frostbyte:tenant:Tenant";
 const T = {
@@ -209,12 +209,31 @@ describe("the program under mocks, online mode", () => {
   });
 });
 
+describe("the program under mocks, a suspended tenant (DESIGN §7)", () => {
+  it("disables every credential, closes the firewall to all but operators' SSH, and keeps every store", async () => {
+    const config = sampleStackConfig();
+    const tenants = config["frostbyte:tenants"] as { id: string; suspended?: boolean }[];
+    tenants[0]!.suspended = true;
+    const run = await runProgram(config);
+    if (run.error) throw run.error;
+    const acme = childrenOf(run.registrations, "acme");
+    expect(one(acme, T.redisUser).inputs["rules"]).toEqual(expect.arrayContaining(["off"]));
+    expect(one(acme, T.redisUser).inputs["rules"]).not.toContain("on");
+    expect(one(acme, T.role).inputs).toMatchObject({ login: false });
+    expect(one(acme, T.user).inputs).toMatchObject({ disableUser: true });
+    expect(one(acme, T.firewall).inputs["rules"]).toEqual([
+      { direction: "in", protocol: "tcp", port: "22", sourceIps: ["198.51.100.0/24"], description: "SSH from operator networks" },
+    ]);
+    expect(one(acme, T.complete).inputs).toMatchObject({ suspended: true });
+    for (const type of [T.bucket, T.database, T.collection, T.server]) expect(acme.filter((r) => r.type === type), type).toHaveLength(1);
+    const globex = childrenOf(run.registrations, "globex-eu");
+    expect(one(globex, T.role).inputs).toMatchObject({ login: true });
+  });
+});
+
 describe("the program under mocks, offline mode", () => {
   it("registers no Hetzner resource and still provisions every store", async () => {
-    const config = sampleStackConfig({ "frostbyte:mode": "offline" });
-    delete config["hcloud:token"];
-    delete config["hcloud:endpoint"];
-    const run = await runProgram(config);
+    const run = await runProgram(sampleOfflineStackConfig());
     if (run.error) throw run.error;
     expect(run.registrations.filter((r) => r.type.startsWith("hcloud:") || r.type === "pulumi:providers:hcloud")).toEqual([]);
     for (const type of [T.bucket, T.role, T.database, T.collection, T.redisUser]) {
