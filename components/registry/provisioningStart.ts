@@ -49,7 +49,13 @@ const provisioningStartProvider: pulumi.dynamic.ResourceProvider & ControlPlaneP
     return { outs: { ...news, provisioningRun: olds.provisioningRun + 1 } };
   },
   async delete(_id, olds: StartOutputs) {
-    const details: JsonObject = { destroyed_by: "pulumi destroy" };
+    // Deletion runs in reverse dependency order: the age key and the secrets file, which depend on
+    // this resource, are already gone when this runs.
+    const details: JsonObject = {
+      destroyed_by: "pulumi destroy",
+      age_identity: "shredded: old secrets files can no longer be decrypted with the tenant's key",
+      secrets_file: "deleted from the control plane",
+    };
     await runtime().finishDeprovisioning(this.controlPlaneDbUrl, olds.tenantId, details);
   },
 };
