@@ -54,7 +54,7 @@ const provisioningStartProvider: pulumi.dynamic.ResourceProvider & ControlPlaneP
     const details: JsonObject = {
       destroyed_by: "pulumi destroy",
       age_identity: "shredded: old secrets files can no longer be decrypted with the tenant's key",
-      secrets_file: "deleted from the control plane",
+      sops_file: "deleted from the control plane",
     };
     await runtime().finishDeprovisioning(this.controlPlaneDbUrl, olds.tenantId, details);
   },

@@ -87,8 +87,8 @@ describe("registry write-back against a real PostgreSQL", () => {
 
   it("records a destroy as DEPROVISIONING then DEPROVISIONED, and never provisions the id again", async () => {
     expect(await startDeprovisioning(url, "acme")).toBe("DEPROVISIONING");
-    expect(await finishDeprovisioning(url, "acme", { destroyed_by: "pulumi destroy", age_identity: "shredded", secrets_file: "deleted" })).toBe("DEPROVISIONED");
-    expect((await db.registry.listEvents("acme")).at(-1)?.details).toMatchObject({ age_identity: "shredded", secrets_file: "deleted" });
+    expect(await finishDeprovisioning(url, "acme", { destroyed_by: "pulumi destroy", age_identity: "shredded", sops_file: "deleted" })).toBe("DEPROVISIONED");
+    expect((await db.registry.listEvents("acme")).at(-1)?.details).toMatchObject({ age_identity: "shredded", sops_file: "deleted" });
     expect((await eventTypes("acme")).slice(-2)).toEqual(["TENANT_DEPROVISION_STARTED", "TENANT_DEPROVISIONED"]);
     await expect(startProvisioning(url, { tenantId: "acme", config })).rejects.toThrow('tenant "acme" is DEPROVISIONED');
     expect((await db.registry.verifyChain("acme")).ok).toBe(true);
