@@ -1,0 +1,94 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { bucketArn } from "../components/minio/bucketPolicy";
+import { tenantNames } from "../components/naming";
+import { checkResources, listOf, stringOf } from "./resourceCheck";
+import { RESOURCE_TYPES } from "./resourceTypes";
+import { nameTemplate, tenantIdOfName } from "./tenantOfName";
+
+const POLICY_NAME = nameTemplate((names) => names.minio.policy);
+const BUCKET_NAME = nameTemplate((names) => names.minio.bucket);
+const RULE = `a tenant policy ${POLICY_NAME} grants only ${bucketArn(BUCKET_NAME)} and ${bucketArn(BUCKET_NAME)}/*, never "*", s3:* or admin: actions, and never to any principal (DESIGN §2)`;
+
+/** Actions that reach far beyond one bucket's objects, compared lower-case. */
+function actionProblem(action: string): string | undefined {
+  const lower = action.trim().toLowerCase();
+  if (lower === "*" || lower === "s3:*") return `action ${JSON.stringify(action)} grants every S3 action`;
+  if (lower.startsWith("admin:")) return `action ${JSON.stringify(action)} is a MinIO admin action`;
+  return undefined;
+}
+
+/** True when a statement's Principal names everyone: "*", or "*" under any key such as AWS. */
+function isWildcardPrincipal(principal: unknown): boolean {
+  if (principal === "*") return true;
+  if (Array.isArray(principal)) return principal.some(isWildcardPrincipal);
+  if (typeof principal === "object" && principal !== null) return Object.values(principal).some(isWildcardPrincipal);
+  return false;
+}
+
+function statementProblems(statement: unknown, index: number, allowed: ReadonlySet<string> | undefined): string[] {
+  const where = `statement ${index}`;
+  if (typeof statement !== "object" || statement === null) return [`${where} is not an object`];
+  const st = statement as Record<string, unknown>;
+  // Only Deny statements take nothing away; anything else is read as an Allow.
+  if (st["Effect"] === "Deny") return [];
+  const problems: string[] = [];
+  for (const key of ["NotAction", "NotResource", "NotPrincipal"]) {
+    if (st[key] !== undefined) problems.push(`${where} allows with ${key}, which grants everything it does not list`);
+  }
+  if (isWildcardPrincipal(st["Principal"])) problems.push(`${where} allows any principal ("*") without being a Deny`);
+  for (const action of listOf(st["Action"]) ?? []) {
+    const problem = typeof action === "string" ? actionProblem(action) : `action ${JSON.stringify(action)} is not a string`;
+    if (problem !== undefined) problems.push(`${where}: ${problem}`);
+  }
+  const resources = listOf(st["Resource"]) ?? [];
+  if (resources.length === 0 && st["NotResource"] === undefined) problems.push(`${where} allows without naming a Resource`);
+  for (const resource of resources) {
+    if (resource === "*" || resource === "arn:aws:s3:::*") {
+      problems.push(`${where}: resource ${JSON.stringify(resource)} reaches every bucket`);
+    } else if (typeof resource !== "string") {
+      problems.push(`${where}: resource ${JSON.stringify(resource)} is not a string`);
+    } else if (allowed !== undefined && !allowed.has(resource)) {
+      problems.push(`${where}: resource ${JSON.stringify(resource)} is outside its tenant's bucket (${[...allowed].join(", ")})`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * The problems of a MinIO IAM policy: its tenant comes from its name (`tenant-{id}-rw`); every
+ * statement that allows must name only that tenant's bucket and its objects, with no wildcard
+ * resource, no `s3:*`/`*`/`admin:` action and no wildcard principal. A name that is no tenant's is
+ * itself a problem; the statements are then still checked for wildcards.
+ */
+export function minioPolicyProblems(name: unknown, document: unknown): string[] {
+  const problems: string[] = [];
+  const policyName = stringOf(name);
+  const tenantId = policyName === undefined ? undefined : tenantIdOfName(policyName, (names) => names.minio.policy);
+  let allowed: ReadonlySet<string> | undefined;
+  if (tenantId === undefined) {
+    problems.push(`name ${JSON.stringify(name)} is not ${POLICY_NAME} of a valid tenant id, so the bucket it may reach is unknown; ${RULE}`);
+  } else {
+    const bucket = tenantNames(tenantId).minio.bucket;
+    allowed = new Set([bucketArn(bucket), `${bucketArn(bucket)}/*`]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = typeof document === "string" ? JSON.parse(document) : document;
+  } catch (error) {
+    return [...problems, `policy is not valid JSON (${(error as Error).message}); ${RULE}`];
+  }
+  if (typeof parsed !== "object" || parsed === null) return [...problems, `policy is not a JSON object; ${RULE}`];
+  const statements = listOf((parsed as Record<string, unknown>)["Statement"]) ?? [];
+  statements.forEach((statement, index) => {
+    for (const problem of statementProblems(statement, index, allowed)) problems.push(`${problem}; ${RULE}`);
+  });
+  return problems;
+}
+
+/** Policy 3: a tenant's MinIO policy reaches only that tenant's bucket. */
+export const minioPolicyOwnBucketOnly: ResourceValidationPolicy = {
+  name: "minio-policy-own-bucket-only",
+  description: "A MinIO IAM policy tenant-{id}-rw grants only arn:aws:s3:::tenant-{id} and arn:aws:s3:::tenant-{id}/*, with no wildcard resource, s3:*/admin:* action or wildcard principal.",
+  enforcementLevel: "mandatory",
+  validateResource: checkResources({ [RESOURCE_TYPES.minioPolicy]: (props) => minioPolicyProblems(props["name"], props["policy"]) }),
+};

@@ -1,0 +1,156 @@
+/**
+ * The policy pack under the real engine: `pulumi preview --policy-pack policy` on a deliberately
+ * violating program must fail with the policies' own messages, and on its compliant twin must pass.
+ * Local file backend, passphrase secrets, no plugin downloads, and the hcloud provider pointed at
+ * the loopback Hetzner API double (which also shows that a preview makes no API call).
+ *
+ * Needs the engine from scripts/setup-engine.sh (`pulumi`, the Node.js language host, the hcloud
+ * provider). Skipped, with the reason printed, only when no `pulumi` binary can be found.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { delimiter, join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { firewallRuleProblems } from "../../policy/firewallPorts";
+import { plainCredentialFindings } from "../../policy/credentialsSecret";
+import { POLICY_PACK_NAME } from "../../policy/policies";
+import { redisAclProblems } from "../../policy/redisAclScope";
+import { describeResource, RESOURCE_TYPES } from "../../policy/resourceTypes";
+import { startHcloudApiDouble, type HcloudApiDouble } from "../doubles/hcloud/server";
+
+const ROOT = resolve(__dirname, "../..");
+const POLICY_DIR = join(ROOT, "policy");
+const FIXTURES = join(ROOT, "test/policy/fixtures");
+const HCLOUD_TOKEN = "policy-preview-test-token-".padEnd(64, "x");
+const PACK_VERSION = (require(join(POLICY_DIR, "package.json")) as { version: string }).version;
+
+/** The environment with the engine on PATH: the current one, or the current one plus setup-engine.sh's env.sh. */
+function engineEnvironment(): { env: NodeJS.ProcessEnv; pulumi?: string; reason?: string } {
+  const find = (env: NodeJS.ProcessEnv) =>
+    (env["PATH"] ?? "")
+      .split(delimiter)
+      .filter(Boolean)
+      .map((dir) => join(dir, "pulumi"))
+      .find((file) => {
+        try {
+          accessSync(file, constants.X_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+  const onPath = find(process.env);
+  if (onPath) return { env: { ...process.env }, pulumi: onPath };
+  const envFile = join(process.env["FROSTBYTE_TOOLS_CACHE"] ?? join(homedir(), ".cache/frostbyte-tools"), "env.sh");
+  if (!existsSync(envFile)) {
+    return { env: process.env, reason: `no pulumi on PATH and no ${envFile}; build the engine with: source "$(bash scripts/setup-engine.sh)"` };
+  }
+  const dump = execFileSync("bash", ["-c", 'source "$1" >/dev/null && env -0', "env", envFile], { encoding: "utf8" });
+  const env = Object.fromEntries(
+    dump
+      .split("\0")
+      .filter((line) => line.includes("="))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  ) as NodeJS.ProcessEnv;
+  const pulumi = find(env);
+  return pulumi ? { env, pulumi } : { env, reason: `no pulumi on PATH, and ${envFile} does not put one there; rebuild with: source "$(bash scripts/setup-engine.sh)"` };
+}
+
+const engine = engineEnvironment();
+if (!engine.pulumi) console.warn(`[policy-preview] SKIPPED: ${engine.reason}`);
+
+interface Run {
+  readonly code: number | null;
+  readonly output: string;
+}
+
+function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    // Asynchronous on purpose: the hcloud API double answers from this same process.
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code, output }));
+  });
+}
+
+describe.skipIf(!engine.pulumi)("pulumi preview --policy-pack policy (real engine)", () => {
+  let workDir: string;
+  let hcloud: HcloudApiDouble;
+
+  beforeAll(async () => {
+    // The pack runs from compiled JavaScript (policy/README.md); build it from the current sources.
+    execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(POLICY_DIR, "tsconfig.build.json")], { cwd: ROOT, stdio: "inherit" });
+    workDir = mkdtempSync(join(tmpdir(), "frostbyte-policy-preview-"));
+    hcloud = await startHcloudApiDouble({ token: HCLOUD_TOKEN });
+  });
+
+  afterAll(async () => {
+    await hcloud?.close();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  /** Copies a fixture into its own directory (the stack's files stay out of the repository) and previews it with the pack. */
+  async function preview(fixture: "violating" | "compliant"): Promise<Run> {
+    const dir = join(workDir, fixture);
+    cpSync(join(FIXTURES, fixture), dir, { recursive: true });
+    symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+    const state = join(workDir, `${fixture}-state`);
+    mkdirSync(state);
+    const env: NodeJS.ProcessEnv = {
+      ...engine.env,
+      PULUMI_BACKEND_URL: `file://${state}`,
+      PULUMI_CONFIG_PASSPHRASE: "policy-preview-test-only",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    };
+    const pulumi = engine.pulumi!;
+    const steps: [string, string[]][] = [
+      ["stack init", ["stack", "init", "e2e", "--non-interactive"]],
+      ["config set hcloud:token", ["config", "set", "--secret", "hcloud:token", HCLOUD_TOKEN]],
+      ["config set hcloud:endpoint", ["config", "set", "hcloud:endpoint", hcloud.url]],
+    ];
+    for (const [what, args] of steps) {
+      const step = await run(pulumi, args, dir, env);
+      expect(step.code, `${what} failed:\n${step.output}`).toBe(0);
+    }
+    return run(pulumi, ["preview", "--non-interactive", "--color", "never", "--policy-pack", POLICY_DIR], dir, env);
+  }
+
+  it("fails the violating program with each policy's own message", async () => {
+    hcloud.clearRequests();
+    const result = await preview("violating");
+    const expected = [
+      `${describeResource(RESOURCE_TYPES.hcloudFirewall, "fb-acme-fw")}: ${firewallRuleProblems([{ direction: "in", protocol: "tcp", port: "22", sourceIps: ["0.0.0.0/0"] }])[0]}`,
+      ...redisAclProblems("tenant-acme", ["reset", "on", "resetkeys", "~*", "resetchannels", "&tenant:acme:*", "+@all"]).map(
+        (problem) => `${describeResource(RESOURCE_TYPES.redisAclUser, "acme-redis-acl-user")}: ${problem}`,
+      ),
+      ...plainCredentialFindings([
+        { type: RESOURCE_TYPES.redisAclUser, name: "acme-redis-acl-user", urn: "", marks: { password: "plain" } },
+        { type: RESOURCE_TYPES.tenant, name: "acme", urn: "", marks: { credentials: "plain" } },
+      ]).map((finding) => finding.message),
+    ];
+    expect(expected).toHaveLength(5);
+    expect(result.code, result.output).not.toBe(0);
+    expect(result.output).toContain(`${POLICY_PACK_NAME}@v${PACK_VERSION}`);
+    for (const policy of ["no-world-open-protected-ports", "redis-acl-own-keys-only", "credentials-are-secret"]) {
+      expect(result.output).toMatch(new RegExp(`\\[mandatory\\]\\s+${policy}`));
+    }
+    for (const message of expected) expect(result.output, result.output).toContain(message);
+    // The hcloud provider's check and diff for a create make no API call.
+    expect(hcloud.requests()).toEqual([]);
+  });
+
+  it("passes its compliant twin", async () => {
+    hcloud.clearRequests();
+    const result = await preview("compliant");
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain(`${POLICY_PACK_NAME}@v${PACK_VERSION}`);
+    expect(result.output).not.toContain("[mandatory]");
+    expect(result.output).not.toContain("[advisory]");
+    expect(hcloud.requests()).toEqual([]);
+  });
+});
