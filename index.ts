@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createStoreProviders, parseStackConfig, Tenant, type TenantCredentials, type TenantEndpoints } from "./components";
+import { StorePlatform, storePlatformArgs } from "./components/offline";
 
 /** Reads a stack-config value by its full key, as `namespace:key`. */
 function readConfig(fullKey: string): string | undefined {
@@ -8,7 +9,25 @@ function readConfig(fullKey: string): string | undefined {
 }
 
 const config = parseStackConfig(readConfig);
-const providers = createStoreProviders(config);
+
+// Offline mode: the shared stores run as containers on the Docker host. Every store provider and
+// every Tenant depends on the platform: a Tenant's children register only once the Tenant itself
+// has, which waits for every container to be created and healthy (the containers' `wait`), and
+// the recorded dependencies order `pulumi destroy` the other way round.
+const platform = config.offline ? new StorePlatform("offline-stores", storePlatformArgs(config)) : undefined;
+const afterPlatform = platform ? { dependsOn: [platform] } : {};
+const providers = createStoreProviders(config, afterPlatform);
+const storeEndpoints = platform
+  ? platform.storeEndpoints
+  : {
+      minioServer: config.minio.server,
+      minioSsl: config.minio.ssl,
+      postgresHost: config.postgres.host,
+      postgresPort: config.postgres.port,
+      postgresSslmode: config.postgres.sslmode,
+      redisUrl: config.redis.url,
+      qdrantUrl: config.qdrant.url,
+    };
 
 const tenants = config.tenants.map(
   (entry) =>
@@ -21,16 +40,8 @@ const tenants = config.tenants.map(
       controlPlaneDbUrl: config.controlPlaneDbUrl,
       operatorAgeRecipients: config.operatorAgeRecipients,
       qdrantAdminKey: pulumi.secret(config.qdrant.apiKey),
-      storeEndpoints: {
-        minioServer: config.minio.server,
-        minioSsl: config.minio.ssl,
-        postgresHost: config.postgres.host,
-        postgresPort: config.postgres.port,
-        postgresSslmode: config.postgres.sslmode,
-        redisUrl: config.redis.url,
-        qdrantUrl: config.qdrant.url,
-      },
-    }),
+      storeEndpoints,
+    }, afterPlatform),
 );
 
 /** Per tenant: public endpoints, and credentials as one secret. */

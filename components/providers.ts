@@ -13,7 +13,9 @@ export interface StoreProviders {
 
 /**
  * Builds one provider per store from the validated stack config, so a stack addresses the store
- * endpoints it names rather than whatever ambient provider config a machine happens to have.
+ * endpoints it names rather than whatever ambient provider config a machine happens to have. In
+ * offline mode pass `{ dependsOn: [platform] }`: the providers then wait for the store containers,
+ * and every resource they manage is recorded as depending on them.
  */
 export function createStoreProviders(config: StackConfig, opts?: pulumi.CustomResourceOptions): StoreProviders {
   const hetzner = config.hcloud

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { tenantIdProblem, TENANT_ID_RULE } from "../naming";
 import { ConfigValidationError, problemsFromZod, type ConfigProblem } from "./errors";
+import { offlineConfigSchema, offlineStoreProblems, type OfflineConfig } from "./offlineConfig";
 import { tenantConfigSchema, type TenantConfig } from "./tenantConfig";
 
 /** Where the stores of a stack run: Hetzner Cloud, or containers on an air-gapped Docker host. */
@@ -56,6 +57,7 @@ const keySchemas = {
   "frostbyte:qdrant": z.strictObject({ url: url(["http:", "https:"]), apiKey: nonEmpty }),
   "frostbyte:redis": z.strictObject({ url: url(["redis:", "rediss:"]), adminUser: nonEmpty, adminPassword: nonEmpty }),
   "frostbyte:operatorAgeRecipients": z.array(ageRecipient).min(1, { error: "must list at least one age recipient" }),
+  "frostbyte:offline": offlineConfigSchema,
   "hcloud:token": z.string().regex(/^[A-Za-z0-9]{64}$/, { error: "must be a 64-character Hetzner API token" }),
   "hcloud:endpoint": url(["http:", "https:"]),
   "minio:minioServer": hostPort,
@@ -76,7 +78,13 @@ type FullKey = keyof KeySchemas;
 type Parsed<K extends FullKey> = z.output<KeySchemas[K]>;
 
 /** Keys whose values are objects or lists, stored by Pulumi as JSON text. */
-const JSON_KEYS: ReadonlySet<FullKey> = new Set(["frostbyte:tenants", "frostbyte:qdrant", "frostbyte:redis", "frostbyte:operatorAgeRecipients"]);
+const JSON_KEYS: ReadonlySet<FullKey> = new Set([
+  "frostbyte:tenants",
+  "frostbyte:qdrant",
+  "frostbyte:redis",
+  "frostbyte:operatorAgeRecipients",
+  "frostbyte:offline",
+]);
 
 /** Stack-config keys that hold secrets: always marked secret when they leave validation. */
 export const SECRET_CONFIG_KEYS: readonly string[] = [
@@ -105,6 +113,8 @@ export interface StackConfig {
   readonly operatorAgeRecipients: readonly string[];
   /** Present in online mode only. */
   readonly hcloud?: { readonly token: string; readonly endpoint?: string };
+  /** Present in offline mode only: the Docker host the store platform runs on (`frostbyte:offline`). */
+  readonly offline?: OfflineConfig;
   readonly minio: { readonly server: string; readonly user: string; readonly password: string; readonly ssl: boolean; readonly region: string };
   readonly postgres: {
     readonly host: string;
@@ -169,11 +179,32 @@ export function parseStackConfig(read: RawConfigReader): StackConfig {
     pgPort: value("postgresql:port", false, 5432),
     pgUser: value("postgresql:username", true),
     pgPassword: value("postgresql:password", true),
-    pgSslmode: value("postgresql:sslmode", false, "require"),
+    // The offline containers serve no TLS (offlineStoreProblems), so offline mode defaults to none.
+    pgSslmode: value("postgresql:sslmode", false, online ? "require" : "disable"),
     pgSuperuser: value("postgresql:superuser", false, false),
+    offline: online ? undefined : value("frostbyte:offline", true),
   };
   if (!online && read("hcloud:token")) {
     problems.push({ path: "hcloud:token", message: "is set but frostbyte:mode is offline, which creates no Hetzner resources" });
+  }
+  if (online && read("frostbyte:offline")) {
+    problems.push({ path: "frostbyte:offline", message: "is set but frostbyte:mode is online; it configures the offline store platform only" });
+  }
+  if (parsed.offline) {
+    problems.push(
+      ...offlineStoreProblems(parsed.offline, {
+        qdrantUrl: parsed.qdrant?.url,
+        redisUrl: parsed.redis?.url,
+        redisAdminUser: parsed.redis?.adminUser,
+        minioServer: parsed.minioServer,
+        minioSsl: parsed.minioSsl,
+        minioUser: parsed.minioUser,
+        minioPassword: parsed.minioPassword,
+        postgresHost: parsed.pgHost,
+        postgresPort: parsed.pgPort,
+        postgresSslmode: parsed.pgSslmode,
+      }),
+    );
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
@@ -185,7 +216,7 @@ export function parseStackConfig(read: RawConfigReader): StackConfig {
     qdrant: p.qdrant,
     redis: p.redis,
     operatorAgeRecipients: p.operatorAgeRecipients,
-    ...(online ? { hcloud: { token: p.hcloudToken, ...(parsed.hcloudEndpoint ? { endpoint: parsed.hcloudEndpoint } : {}) } } : {}),
+    ...(online ? { hcloud: { token: p.hcloudToken, ...(parsed.hcloudEndpoint ? { endpoint: parsed.hcloudEndpoint } : {}) } } : { offline: p.offline }),
     minio: { server: p.minioServer, user: p.minioUser, password: p.minioPassword, ssl: p.minioSsl, region: p.minioRegion },
     postgres: {
       host: p.pgHost,

@@ -23,3 +23,26 @@ export function sampleStackConfig(overrides: Record<string, unknown> = {}): Reco
     ...overrides,
   };
 }
+
+/**
+ * The sample turned offline (DESIGN §8 with `frostbyte:offline`): no Hetzner keys, the stores on a
+ * Docker host at 127.0.0.1, which is where the sample's store settings already point.
+ */
+export function sampleOfflineStackConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const config = sampleStackConfig({
+    "frostbyte:mode": "offline",
+    "frostbyte:offline": {
+      dockerHost: "ssh://ops@10.0.0.5",
+      bindAddress: "127.0.0.1",
+      images: {
+        postgres: "registry.internal:5000/library/postgres:17.5",
+        redis: "registry.internal:5000/library/redis:7.4.2",
+        minio: "registry.internal:5000/minio/minio:RELEASE.2025-04-22T22-12-26Z",
+        qdrant: `registry.internal:5000/qdrant/qdrant@sha256:${"0123456789abcdef".repeat(4)}`,
+      },
+    },
+  });
+  delete config["hcloud:token"];
+  delete config["hcloud:endpoint"];
+  return { ...config, ...overrides };
+}

@@ -1,0 +1,23 @@
+/** Offline (air-gapped) mode: the shared stores as containers on one Docker host, and their config. */
+export * from "./minio";
+export * from "./names";
+export * from "./network";
+export * from "./postgres";
+export * from "./qdrant";
+export * from "./redis";
+export * from "./storeContainer";
+export * from "./storePlatform";
+export {
+  bindAddressProblem,
+  DEFAULT_STORE_RESOURCES,
+  dockerHostProblem,
+  imageReferenceProblem,
+  offlineConfigSchema,
+  offlineStoreAddresses,
+  offlineStoreProblems,
+  STORE_PORTS,
+  type OfflineConfig,
+  type OfflineConfigInput,
+  type OfflineStoreAddress,
+  type OfflineStoreSettings,
+} from "../validation/offlineConfig";
