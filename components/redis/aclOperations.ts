@@ -57,10 +57,24 @@ function redactUrl(url: string): string {
   }
 }
 
+/**
+ * Writes the ACL users to the server's ACL file, when it has one, so they survive a restart (the
+ * offline store platform runs Redis with an aclfile). A server configured without one keeps users
+ * in its config or memory, and says so; that answer is not an error here.
+ */
+async function persistAcl(client: CommandClient): Promise<void> {
+  try {
+    await client.sendCommand(["ACL", "SAVE"]);
+  } catch (error) {
+    if (!/not configured to use an ACL file/i.test((error as Error).message)) throw error;
+  }
+}
+
 /** Creates the user, or makes an existing one match the spec exactly (`reset` leads the rules). */
 export async function setAclUser(settings: RedisAdminSettings, spec: AclUserSpec): Promise<void> {
   await withAdminClient(settings, async (client) => {
     await client.sendCommand(["ACL", "SETUSER", spec.username, ...spec.rules, `>${spec.password}`]);
+    await persistAcl(client);
   });
 }
 
@@ -68,6 +82,7 @@ export async function setAclUser(settings: RedisAdminSettings, spec: AclUserSpec
 export async function deleteAclUser(settings: RedisAdminSettings, username: string): Promise<boolean> {
   return withAdminClient(settings, async (client) => {
     const removed = await client.sendCommand<number>(["ACL", "DELUSER", username]);
+    await persistAcl(client);
     return removed > 0;
   });
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "redis";
@@ -35,18 +35,23 @@ async function waitForPing(url: string, password: string, child: ChildProcess): 
   throw new Error("redis-server did not answer within 15 s");
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** With `aclFile`, users live in `<dir>/users.acl` (as on the offline store platform) instead of `requirepass`. */
+export async function startRedis(options: { aclFile?: boolean } = {}): Promise<RedisServer & { readonly aclFilePath?: string }> {
   const dir = await mkdtemp(join(tmpdir(), "frostbyte-redis-"));
   const port = await freePort();
   const adminPassword = randomBytes(16).toString("hex");
+  const aclFilePath = options.aclFile ? join(dir, "users.acl") : undefined;
+  if (aclFilePath) await writeFile(aclFilePath, `user default on >${adminPassword} ~* &* +@all\n`);
+  const auth = aclFilePath ? ["--aclfile", aclFilePath] : ["--requirepass", adminPassword];
   const child = spawn(
     "redis-server",
-    ["--bind", "127.0.0.1", "--port", String(port), "--dir", dir, "--save", "", "--appendonly", "no", "--requirepass", adminPassword, "--protected-mode", "yes"],
+    ["--bind", "127.0.0.1", "--port", String(port), "--dir", dir, "--save", "", "--appendonly", "no", ...auth, "--protected-mode", "yes"],
     { stdio: "ignore" },
   );
   const url = `redis://127.0.0.1:${port}`;
   await waitForPing(url, adminPassword, child);
   return {
+    ...(aclFilePath ? { aclFilePath } : {}),
     port,
     url,
     adminUser: "default",

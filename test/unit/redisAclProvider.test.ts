@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tenantNames } from "../../components/naming";
@@ -85,6 +86,21 @@ describe("Redis ACL provider functions against a real redis-server", () => {
     expect(await deleteAclUser(admin, "tenant-acme")).toBe(true);
     expect(await getAclUser(admin, "tenant-acme")).toBeUndefined();
     expect(await deleteAclUser(admin, "tenant-acme")).toBe(false);
+  });
+
+  it("saves users to the server's ACL file when it has one, so they survive a restart", async () => {
+    const withFile = await startRedis({ aclFile: true });
+    try {
+      const settings = { url: withFile.url, adminUser: "default", adminPassword: withFile.adminPassword };
+      await setAclUser(settings, { username: "tenant-acme", rules: redisAclRules(tenantNames("acme"), true), password: "saved-pass" });
+      const saved = await readFile(withFile.aclFilePath!, "utf8");
+      expect(saved).toMatch(/^user tenant-acme on .*~tenant:acme:\* resetchannels &tenant:acme:\* -@all /m);
+      expect(saved).not.toContain("saved-pass");
+      await deleteAclUser(settings, "tenant-acme");
+      expect(await readFile(withFile.aclFilePath!, "utf8")).not.toContain("tenant-acme");
+    } finally {
+      await withFile.stop();
+    }
   });
 
   it("fails with a clear error and no credential when Redis refuses the admin", async () => {
