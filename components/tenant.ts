@@ -31,7 +31,7 @@ export interface TenantArgs {
   readonly storeEndpoints: StoreEndpoints;
   /** Changing this regenerates every credential of the tenant. */
   readonly credentialRotation?: string;
-  /** The control-plane database: the engine's error hook and the secrets file use it. */
+  /** The control-plane database, for recording a failed step from the engine's error hook. */
   readonly controlPlaneDbUrl: string;
   /** Operators' age recipients, who may also decrypt the tenant's secrets file. */
   readonly operatorAgeRecipients: readonly string[];
@@ -88,7 +88,6 @@ export class Tenant extends pulumi.ComponentResource {
         rotation: args.credentialRotation ?? "initial",
         operatorAgeRecipients: args.operatorAgeRecipients,
         qdrantAdminKey: args.qdrantAdminKey,
-        controlPlaneDbUrl: pulumi.secret(args.controlPlaneDbUrl),
       },
       { parent: this, dependsOn: [start] },
     );

@@ -8,7 +8,8 @@ export const CREDENTIAL_PROPERTIES: Readonly<Record<string, string>> = {
   [RESOURCE_TYPES.minioUser]: "secret",
   [RESOURCE_TYPES.postgresRole]: "password",
   [RESOURCE_TYPES.redisAclUser]: "password",
-  [RESOURCE_TYPES.qdrantCollection]: "accessToken",
+  [RESOURCE_TYPES.ageKey]: "privateKey",
+  [RESOURCE_TYPES.secretsFile]: "plaintext",
   [RESOURCE_TYPES.tenant]: "credentials",
 };
 
@@ -52,7 +53,7 @@ export function plainCredentialFindings(holders: readonly CredentialHolder[]): C
 /** Policy 7: every generated password, user secret, token and the Tenant's credentials output is a secret. */
 export const credentialsAreSecret: StackValidationPolicy = {
   name: "credentials-are-secret",
-  description: "RandomPassword result, MinIO IamUser secret, PostgreSQL Role password, Redis ACL password, Qdrant accessToken and Tenant credentials are Pulumi secrets.",
+  description: "RandomPassword result, MinIO IamUser secret, PostgreSQL Role password, Redis ACL password, the tenant's age private key, its secrets file's plaintext and Tenant credentials are Pulumi secrets.",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const holders = args.resources

@@ -15,6 +15,8 @@ export const RESOURCE_TYPES = {
   randomPassword: "random:index/randomPassword:RandomPassword",
   qdrantCollection: "pulumi-nodejs:dynamic/frostbyte:QdrantCollection",
   redisAclUser: "pulumi-nodejs:dynamic/frostbyte:RedisAclUser",
+  ageKey: "pulumi-nodejs:dynamic/frostbyte:TenantAgeKey",
+  secretsFile: "pulumi-nodejs:dynamic/frostbyte:TenantSecretsFile",
   tenant: "frostbyte:tenant:Tenant",
 } as const;
 

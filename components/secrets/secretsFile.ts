@@ -1,43 +1,75 @@
-import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { controlPlaneUrlFrom, type ControlPlaneProvider } from "../registry/providerSettings";
 import { renderSecretsDocument, type SecretsDocument } from "./secretsDocument";
 
+export const SECRETS_FILE_PROVIDER_VERSION = "1";
+
 export interface TenantSecretsFileArgs {
-  readonly tenantId: string;
-  /** The plaintext document; it reaches sops on standard input only. */
+  readonly tenantId: pulumi.Input<string>;
+  /** The plaintext document; a secret input, handed to sops on standard input only. */
   readonly document: pulumi.Input<SecretsDocument>;
   /** The tenant's age public key and the operators' recipients. */
   readonly recipients: pulumi.Input<pulumi.Input<string>[]>;
-  /** The control plane the file is stored in; passed to the command's environment, never its command line. */
-  readonly controlPlaneDbUrl: pulumi.Input<string>;
 }
 
-/** The compiled `frostbyte` command beside this module (bin/cli/main.js). */
-const FROSTBYTE_CLI = `${__dirname}/../../cli/main.js`;
-
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+interface SecretsFileInputs {
+  readonly tenantId: string;
+  readonly plaintext: string;
+  readonly recipients: string[];
+  readonly providerVersion: string;
 }
+
+interface SecretsFileOutputs extends SecretsFileInputs {
+  readonly sha256: string;
+}
+
+const RUNTIME_MODULE = `${__dirname}/secretsFileRuntime`;
+const runtime = () => require(RUNTIME_MODULE) as typeof import("./secretsFileRuntime");
+
+const secretsFileProvider: pulumi.dynamic.ResourceProvider & ControlPlaneProvider = {
+  async configure(req) {
+    this.controlPlaneDbUrl = controlPlaneUrlFrom(req.config);
+  },
+  async diff(_id, olds: SecretsFileOutputs, news: SecretsFileInputs) {
+    const changed = (["plaintext", "recipients", "providerVersion"] as const).some((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
+    return { changes: changed || olds.tenantId !== news.tenantId, replaces: olds.tenantId !== news.tenantId ? ["tenantId"] : [], deleteBeforeReplace: true };
+  },
+  async create(inputs: SecretsFileInputs) {
+    const sha256 = await runtime().writeSecretsFile(this.controlPlaneDbUrl, inputs.tenantId, inputs.plaintext, inputs.recipients);
+    return { id: `${inputs.tenantId}-secrets-file`, outs: { ...inputs, sha256 } };
+  },
+  async update(_id, _olds: SecretsFileOutputs, news: SecretsFileInputs) {
+    const sha256 = await runtime().writeSecretsFile(this.controlPlaneDbUrl, news.tenantId, news.plaintext, news.recipients);
+    return { outs: { ...news, sha256 } };
+  },
+  async delete(_id, olds: SecretsFileOutputs) {
+    await runtime().removeSecretsFile(this.controlPlaneDbUrl, olds.tenantId);
+  },
+};
 
 /**
- * The tenant's SOPS-encrypted secrets file (DESIGN §1, §7), written by the real `sops` binary
- * through `frostbyte secrets write`, run as a command resource: it runs again whenever a credential
- * or a recipient changes, reads the plaintext on standard input, and prints only the ciphertext's
- * hash. Its delete removes the file from the control plane.
+ * The tenant's SOPS-encrypted secrets file (DESIGN §1, §7): the real `sops` binary encrypts every
+ * credential to the tenant's age key and the operators' recipients, and the ciphertext is stored in
+ * the control plane. It runs again whenever a credential or a recipient changes; its delete removes
+ * the file. The plaintext stays a secret in state and never reaches a command line or a log.
  */
-export function createTenantSecretsFile(name: string, args: TenantSecretsFileArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
-  const write = pulumi
-    .output(args.recipients)
-    .apply((recipients) => [`node ${shellQuote(FROSTBYTE_CLI)} secrets write ${args.tenantId}`, ...recipients.map((r) => `--recipient ${r}`)].join(" "));
-  return new command.local.Command(
-    name,
-    {
-      create: write,
-      update: write,
-      delete: `node ${shellQuote(FROSTBYTE_CLI)} secrets delete ${args.tenantId}`,
-      stdin: pulumi.secret(pulumi.output(args.document).apply(renderSecretsDocument)),
-      environment: { FROSTBYTE_CONTROL_DB_URL: pulumi.secret(args.controlPlaneDbUrl) },
-    },
-    { ...opts, additionalSecretOutputs: ["stdin", "environment"] },
-  );
+export class TenantSecretsFile extends pulumi.dynamic.Resource {
+  declare readonly sha256: pulumi.Output<string>;
+
+  constructor(name: string, args: TenantSecretsFileArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      secretsFileProvider,
+      name,
+      {
+        tenantId: args.tenantId,
+        plaintext: pulumi.secret(pulumi.output(args.document).apply(renderSecretsDocument)),
+        recipients: args.recipients,
+        providerVersion: SECRETS_FILE_PROVIDER_VERSION,
+        sha256: undefined,
+      },
+      { ...opts, additionalSecretOutputs: ["plaintext"] },
+      "frostbyte",
+      "TenantSecretsFile",
+    );
+  }
 }

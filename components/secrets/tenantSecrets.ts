@@ -1,17 +1,16 @@
-import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { generateTenantSecrets, type TenantSecrets } from "../credentials";
 import type { TenantNames } from "../naming";
 import { mintCollectionToken } from "../qdrant";
 import { TenantAgeKey } from "./ageKey";
-import { createTenantSecretsFile } from "./secretsFile";
+import { TenantSecretsFile } from "./secretsFile";
 
 export interface TenantSecretMaterial {
   readonly ageKey: TenantAgeKey;
   readonly generated: TenantSecrets;
   /** The tenant's Qdrant JWT, scoped to its collection; secret. */
   readonly qdrantToken: pulumi.Output<string>;
-  readonly secretsFile: command.local.Command;
+  readonly secretsFile: TenantSecretsFile;
 }
 
 export interface TenantSecretMaterialArgs {
@@ -19,7 +18,6 @@ export interface TenantSecretMaterialArgs {
   readonly operatorAgeRecipients: readonly string[];
   /** Signs the tenant's Qdrant token (Qdrant's jwt_rbac uses the admin API key as the HMAC key). */
   readonly qdrantAdminKey: pulumi.Input<string>;
-  readonly controlPlaneDbUrl: pulumi.Input<string>;
 }
 
 /**
@@ -37,7 +35,7 @@ export function createTenantSecretMaterial(
   const qdrantToken = pulumi.secret(
     pulumi.output(args.qdrantAdminKey).apply((key) => mintCollectionToken(key, names.tenantId, names.qdrant.collection)),
   );
-  const secretsFile = createTenantSecretsFile(
+  const secretsFile = new TenantSecretsFile(
     `${name}-secrets-file`,
     {
       tenantId: names.tenantId,
@@ -51,7 +49,6 @@ export function createTenantSecretMaterial(
         }),
       ),
       recipients: pulumi.all([ageKey.publicKey, [...args.operatorAgeRecipients]]).apply(([own, operators]) => [own, ...operators]),
-      controlPlaneDbUrl: args.controlPlaneDbUrl,
     },
     { parent: opts.parent },
   );

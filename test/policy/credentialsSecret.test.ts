@@ -14,7 +14,8 @@ function holders(wrap: (value: string) => unknown): TestResource[] {
     { type: RESOURCE_TYPES.minioUser, name: "tenant-acme", props: { name: "tenant-acme", secret: wrap("minio-secret") } },
     { type: RESOURCE_TYPES.postgresRole, name: "tenant_acme_app", props: { name: "tenant_acme_app", password: wrap("pg-password") } },
     { type: RESOURCE_TYPES.redisAclUser, name: "acme-redis-acl-user", props: { username: "tenant-acme", rules: ["reset"], password: wrap("redis-password") } },
-    { type: RESOURCE_TYPES.qdrantCollection, name: "acme-qdrant-collection", props: { name: "tenant_acme", accessToken: wrap("jwt") } },
+    { type: RESOURCE_TYPES.ageKey, name: "acme-age-key", props: { tenantId: "acme", publicKey: "age1…", privateKey: wrap("AGE-SECRET-KEY-1…") } },
+    { type: RESOURCE_TYPES.secretsFile, name: "acme-secrets-file", props: { tenantId: "acme", plaintext: wrap("minio: …") } },
     { type: RESOURCE_TYPES.tenant, name: "acme", props: { endpoints: { minio: { bucket: "tenant-acme" } }, credentials: wrap("{}") } },
   ];
 }
@@ -26,7 +27,8 @@ describe("policy 7: credentials-are-secret (stack)", () => {
       "minio:index/iamUser:IamUser": "secret",
       "postgresql:index/role:Role": "password",
       "pulumi-nodejs:dynamic/frostbyte:RedisAclUser": "password",
-      "pulumi-nodejs:dynamic/frostbyte:QdrantCollection": "accessToken",
+      "pulumi-nodejs:dynamic/frostbyte:TenantAgeKey": "privateKey",
+      "pulumi-nodejs:dynamic/frostbyte:TenantSecretsFile": "plaintext",
       "frostbyte:tenant:Tenant": "credentials",
     });
   });

@@ -78,7 +78,8 @@ describe("the policy pack on the program's own resources (mocks)", () => {
     const plain = resources.map((r) => ({ ...r, props: Object.fromEntries(Object.entries(r.props).map(([k, v]) => [k, unwrap(v)])) }));
     const outcome = await runStackPolicy(stackPolicies[0]!, plain);
     const flagged = new Set(outcome.violations.map((v) => v.urn.split("::").slice(-2).join("::")));
-    // Under mocks only inputs are seen: the IamUser secret, the Role password and the Redis password.
+    // Under mocks only inputs are seen: the IamUser secret, the Role password, the Redis password and
+    // the secrets file's plaintext (the age key's private key is an output the mocks compute).
     expect(flagged).toEqual(
       new Set([
         `${RESOURCE_TYPES.minioUser}::tenant-acme`,
@@ -87,6 +88,8 @@ describe("the policy pack on the program's own resources (mocks)", () => {
         `${RESOURCE_TYPES.postgresRole}::tenant_globex_eu_app`,
         `${RESOURCE_TYPES.redisAclUser}::acme-redis-acl-user`,
         `${RESOURCE_TYPES.redisAclUser}::globex-eu-redis-acl-user`,
+        `${RESOURCE_TYPES.secretsFile}::acme-secrets-file`,
+        `${RESOURCE_TYPES.secretsFile}::globex-eu-secrets-file`,
       ]),
     );
   });

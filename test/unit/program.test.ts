@@ -27,7 +27,7 @@ const T = {
   complete: "pulumi-nodejs:dynamic/frostbyte:TenantProvisioningComplete",
   verification: "pulumi-nodejs:dynamic/frostbyte:TenantIsolationVerification",
   ageKey: "pulumi-nodejs:dynamic/frostbyte:TenantAgeKey",
-  secretsFile: "command:local:Command",
+  secretsFile: "pulumi-nodejs:dynamic/frostbyte:TenantSecretsFile",
 } as const;
 
 /** Every store resource: what the write-back start must precede and its completion must follow. */
@@ -112,16 +112,15 @@ describe("the program under mocks, online mode", () => {
     expect(ageKey.dependencies).toEqual([start.urn]);
     for (const password of children.filter((c) => c.type === T.password)) expect(password.dependencies).toEqual([ageKey.urn]);
     for (const store of children.filter((c) => STORE_TYPES.includes(c.type))) expect(store.dependencies, store.name).toContain(secretsFile.urn);
-    expect(secretsFile.inputs["create"]).toMatch(
-      /^node '.*\/cli\/main\.js' secrets write acme --recipient age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p --recipient age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p$/,
-    );
-    expect(secretsFile.inputs["update"]).toBe(secretsFile.inputs["create"]);
-    expect(secretsFile.inputs["delete"]).toMatch(/secrets delete acme$/);
-    expect(String(secretsFile.inputs["create"])).not.toMatch(/postgres:\/\/|password|mock-/);
-    // The plaintext reaches the command as a secret (the mock monitor sees the secret envelope).
-    const stdin = secretsFile.inputs["stdin"] as { value?: unknown };
-    expect(Object.keys(stdin)).toContain("4dabf18193072939515e22adb298388d");
-    expect(String(stdin.value)).toContain("minio:");
+    expect(secretsFile.inputs["recipients"]).toEqual([
+      "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+      "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+    ]);
+    expect(secretsFile.inputs["tenantId"]).toBe("acme");
+    // The plaintext reaches the provider as a secret (the mock monitor sees the secret envelope).
+    const plaintext = secretsFile.inputs["plaintext"] as { value?: unknown };
+    expect(Object.keys(plaintext)).toContain("4dabf18193072939515e22adb298388d");
+    expect(String(plaintext.value)).toMatch(/^minio:\n {2}accessKey: tenant-acme\n/);
   });
 
   it("names every resource per DESIGN §1 and labels Hetzner resources with the tenant", () => {

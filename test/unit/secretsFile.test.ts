@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { runCli } from "../../cli/program";
 import { renderSecretsDocument } from "../../components/secrets/secretsDocument";
 import { generateAgeKeyPair } from "../../components/secrets/ageKeyRuntime";
+import { removeSecretsFile, writeSecretsFile } from "../../components/secrets/secretsFileRuntime";
 import { getSecretsFile, sopsDecryptYaml } from "../../controlplane";
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../support/controlPlaneDb";
 import { memoryIo } from "../support/memoryIo";
@@ -73,6 +74,18 @@ describe("the tenant's SOPS secrets file, with the real sops binary and a real P
     expect(show.out.join("")).toContain("sops:");
     const del = memoryIo(env());
     expect(await runCli(["node", "frostbyte", "secrets", "delete", "acme"], del)).toBe(0);
+    expect(await getSecretsFile(db.pool, "acme")).toBeUndefined();
+  });
+
+  it("the stack's secrets-file resource writes, rewrites and removes the file the same way", async () => {
+    const first = await writeSecretsFile(db.runtimeUrl, "acme", renderSecretsDocument(document), [tenantKey.publicKey]);
+    const rotated = { ...document, redis: { ...document.redis, password: "rotated-redis-password" } };
+    const second = await writeSecretsFile(db.runtimeUrl, "acme", renderSecretsDocument(rotated), [tenantKey.publicKey, operatorKey.publicKey]);
+    expect(second).not.toBe(first);
+    const stored = await getSecretsFile(db.pool, "acme");
+    expect(stored?.sha256).toBe(second);
+    expect(parse(await sopsDecryptYaml(stored!.ciphertext, operatorKey.privateKey))).toEqual(rotated);
+    await removeSecretsFile(db.runtimeUrl, "acme");
     expect(await getSecretsFile(db.pool, "acme")).toBeUndefined();
   });
 
