@@ -5,7 +5,7 @@
  * run as the system user `frostbyte-test`, created on first use. stop() kills it and removes the dir.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { chown, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { chown, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,6 +41,12 @@ export interface PostgresServer {
 export interface StartPostgresOptions {
   /** Server max_connections (default 200: concurrency tests open many). */
   readonly maxConnections?: number;
+  /**
+   * When given, only these users log in over TCP without a password (the superuser is always one);
+   * every other role must give its scram-sha-256 password, as a production server would ask of
+   * tenants. By default every user is trusted.
+   */
+  readonly trustedUsers?: readonly string[];
 }
 
 /** The newest installed server's bin directory, or FROSTBYTE_PG_BIN when set. */
@@ -152,6 +158,13 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`initdb failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (options.trustedUsers) {
+    const trusted = [POSTGRES_SUPERUSER, ...options.trustedUsers].join(",");
+    await writeFile(
+      join(dir, "data", "pg_hba.conf"),
+      `local all all trust\nhost all ${trusted} 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n`,
+    );
   }
 
   for (let attempt = 1; ; attempt += 1) {

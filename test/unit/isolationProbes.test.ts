@@ -15,7 +15,7 @@ describe("isolation probes with a tenant's own credentials", () => {
   let qdrant: QdrantApiDouble;
 
   beforeAll(async () => {
-    [pg, redis, qdrant] = await Promise.all([startPostgres(), startRedis(), startQdrantApiDouble({ apiKey: "probe-admin-key" })]);
+    [pg, redis, qdrant] = await Promise.all([startPostgres({ trustedUsers: [] }), startRedis(), startQdrantApiDouble({ apiKey: "probe-admin-key" })]);
     for (const [db, role] of [["tenant_acme", "tenant_acme_app"], ["tenant_globex", "tenant_globex_app"]] as const) {
       await pg.query(`CREATE ROLE ${role} LOGIN PASSWORD 'pw-${role}' NOSUPERUSER NOCREATEDB NOCREATEROLE`);
       await pg.createDatabase(db, role);
@@ -45,9 +45,10 @@ describe("isolation probes with a tenant's own credentials", () => {
     await pg.query("REVOKE ALL ON DATABASE tenant_globex FROM PUBLIC");
   });
 
-  it("PostgreSQL: credentials that do not log in fail on the tenant's own database", async () => {
-    // The test server trusts loopback, so an unknown role stands in for a wrong password here.
-    expect(await probePostgres({ ...pgInput(), user: "tenant_nobody_app" })).toMatchObject({ ownAllowed: false });
+  it("PostgreSQL: a wrong password fails on the tenant's own database", async () => {
+    const result = await probePostgres({ ...pgInput(), password: "wrong" });
+    expect(result).toMatchObject({ ownAllowed: false });
+    expect(result.evidence).toMatch(/password authentication failed/);
   });
 
   const admin = () => ({ url: redis.url, adminUser: redis.adminUser, adminPassword: redis.adminPassword });
