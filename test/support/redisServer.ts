@@ -13,6 +13,10 @@ export interface RedisServer {
   readonly url: string;
   readonly adminUser: string;
   readonly adminPassword: string;
+  /** Freezes the server (SIGSTOP): it keeps its port but answers nothing, as a hung store would. */
+  freeze(): void;
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -56,7 +60,10 @@ export async function startRedis(options: { aclFile?: boolean } = {}): Promise<R
     url,
     adminUser: "default",
     adminPassword,
+    freeze: () => void child.kill("SIGSTOP"),
+    thaw: () => void child.kill("SIGCONT"),
     async stop() {
+      child.kill("SIGCONT");
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");

@@ -1,0 +1,40 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { LocalWorkspace, type ConfigMap, type Stack } from "@pulumi/pulumi/automation";
+
+/** The project root: Pulumi.yaml, and bin/ built by `npm run build`. */
+export const PROJECT_ROOT = resolve(__dirname, "../../..");
+
+/**
+ * A stack of the project's own program on a file backend in a temp dir, driven by the Automation
+ * API with the real engine (the CLI and plugins on PATH from scripts/setup-engine.sh).
+ */
+export async function localStack(stackName: string, config: { values: Record<string, unknown>; secretKeys: readonly string[] }): Promise<{ stack: Stack; stateDir: string }> {
+  const stateDir = await mkdtemp(join(tmpdir(), "frostbyte-state-"));
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName, workDir: PROJECT_ROOT },
+    {
+      envVars: {
+        PULUMI_BACKEND_URL: `file://${stateDir}`,
+        PULUMI_CONFIG_PASSPHRASE: "frostbyte-e2e-passphrase",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        SOPS_DISABLE_VERSION_CHECK: "1",
+      },
+    },
+  );
+  await setStackConfig(stack, config);
+  return { stack, stateDir };
+}
+
+/** Replaces the stack's config: objects as JSON text, as `pulumi config set` stores them. */
+export async function setStackConfig(stack: Stack, config: { values: Record<string, unknown>; secretKeys: readonly string[] }): Promise<void> {
+  const map: ConfigMap = Object.fromEntries(
+    Object.entries(config.values).map(([key, value]) => [
+      key,
+      { value: typeof value === "string" ? value : JSON.stringify(value), secret: config.secretKeys.includes(key) },
+    ]),
+  );
+  await stack.setAllConfig(map);
+}
