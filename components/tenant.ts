@@ -43,7 +43,7 @@ export interface TenantArgs {
 export interface TenantEndpoints {
   readonly minio: { readonly endpoint: string; readonly ssl: boolean; readonly bucket: string };
   readonly postgres: { readonly host: string; readonly port: number; readonly database: string };
-  readonly redis: { readonly url: string; readonly keyPattern: string };
+  readonly redis: { readonly url: string; /** ACL pattern of the tenant's keys, e.g. `~tenant:acme:*`. */ readonly pattern: string };
   readonly qdrant: { readonly url: string; readonly collection: string };
   readonly server?: { readonly ipv4: string; readonly ipv6: string; readonly privateIp: string };
 }
@@ -136,7 +136,7 @@ export class Tenant extends pulumi.ComponentResource {
       .apply(([bucket, databaseName, collectionName, ipv4, ipv6]) => ({
         minio: { endpoint: storeEndpoints.minioServer, ssl: storeEndpoints.minioSsl, bucket },
         postgres: { host: storeEndpoints.postgresHost, port: storeEndpoints.postgresPort, database: databaseName },
-        redis: { url: withoutUserInfo(storeEndpoints.redisUrl), keyPattern: names.redis.keyPattern },
+        redis: { url: withoutUserInfo(storeEndpoints.redisUrl), pattern: names.redis.keyPattern },
         qdrant: { url: withoutUserInfo(storeEndpoints.qdrantUrl), collection: collectionName },
         ...(server ? { server: { ipv4: ipv4 ?? "", ipv6: ipv6 ?? "", privateIp: PRIVATE_NETWORK.serverIp } } : {}),
       }));

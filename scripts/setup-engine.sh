@@ -116,20 +116,29 @@ if [[ -z "${FROSTBYTE_BUILD_ENGINE:-}" ]] && command -v pulumi >/dev/null &&
 fi
 
 # --- provider plugins ----------------------------------------------------------
-providers_dir="$cache/providers-random$PROVIDER_RANDOM_VERSION-hcloud$PROVIDER_HCLOUD_VERSION-$(src_hash "$engine_dir/providers")"
+# name:version pairs, version = the npm package's (what GetPluginInfo reports).
+provider_specs=("random:$PROVIDER_RANDOM_VERSION" "hcloud:$PROVIDER_HCLOUD_VERSION"
+  "postgresql:$PROVIDER_POSTGRESQL_VERSION" "minio:$PROVIDER_MINIO_VERSION")
+providers_dir="$cache/providers-$(printf '%s' "${provider_specs[*]}" | tr ': ' -_)-$(src_hash "$engine_dir/providers")"
 
+# One `go build` for all mains: packages compile once, and the links (the
+# single-threaded, memory-hungry part) run side by side. Each main gets its
+# version through a per-package -ldflags.
 build_providers() {
-  local work="$providers_dir/build"
-  rm -rf "$work" && mkdir -p "$work" "$providers_dir/bin" && cp -R "$engine_dir/providers/." "$work/"
-  (cd "$work" &&
-    go build -ldflags "$ldstrip -X main.version=$PROVIDER_RANDOM_VERSION" \
-      -o "$providers_dir/bin/pulumi-resource-random.tmp" ./cmd/pulumi-resource-random &&
-    go build -ldflags "$ldstrip -X main.version=$PROVIDER_HCLOUD_VERSION" \
-      -o "$providers_dir/bin/pulumi-resource-hcloud.tmp" ./cmd/pulumi-resource-hcloud)
-  for p in random hcloud; do
-    mv "$providers_dir/bin/pulumi-resource-$p.tmp" "$providers_dir/bin/pulumi-resource-$p"
+  local work="$providers_dir/build" spec ldflags=()
+  rm -rf "$work" "$providers_dir/bin.tmp" && mkdir -p "$work" "$providers_dir/bin.tmp" && cp -R "$engine_dir/providers/." "$work/"
+  for spec in "${provider_specs[@]}"; do
+    ldflags+=(-ldflags "./cmd/pulumi-resource-${spec%%:*}=$ldstrip -X main.version=${spec#*:}")
   done
+  (cd "$work" && go build "${ldflags[@]}" -o "$providers_dir/bin.tmp/" ./cmd/...)
+  rm -rf "$providers_dir/bin" && mv "$providers_dir/bin.tmp" "$providers_dir/bin"
   rm -rf "$work"
+}
+providers_built() {
+  local spec
+  for spec in "${provider_specs[@]}"; do
+    [[ -x "$providers_dir/bin/pulumi-resource-${spec%%:*}" ]] || return 1
+  done
 }
 
 # --- store tools -----------------------------------------------------------------
@@ -169,8 +178,7 @@ engine_lane() {
     [[ -x "$pulumi_dir/bin/pulumi-language-nodejs" && -e "$pulumi_dir/.langhost-$langhost_hash" ]] ||
       run_logged pulumi-language-nodejs build_langhost
   fi
-  [[ -x "$providers_dir/bin/pulumi-resource-random" && -x "$providers_dir/bin/pulumi-resource-hcloud" ]] ||
-    run_logged providers build_providers
+  providers_built || run_logged providers build_providers
 }
 
 start=$SECONDS
@@ -193,7 +201,7 @@ pulumi_bin="$(command -v pulumi || true)"
 [[ $want_engine == 1 ]] && pulumi_bin="$pulumi_dir/bin/pulumi"
 if [[ -z "${FROSTBYTE_PLUGINS_ON_PATH:-}" ]]; then
   plugin_home="${PULUMI_HOME:-$HOME/.pulumi}"
-  for spec in "random:$PROVIDER_RANDOM_VERSION" "hcloud:$PROVIDER_HCLOUD_VERSION"; do
+  for spec in "${provider_specs[@]}"; do
     name="${spec%%:*}" version="${spec#*:}"
     installed="$plugin_home/plugins/resource-$name-v$version/pulumi-resource-$name"
     if ! cmp -s "$installed" "$providers_dir/bin/pulumi-resource-$name"; then
@@ -220,7 +228,7 @@ export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 # sops --version otherwise asks GitHub for the latest release.
 export SOPS_DISABLE_VERSION_CHECK=1
-# The provider plugins (pulumi-resource-random, -hcloud). They are installed in
+# The provider plugins (pulumi-resource-random, -hcloud, -postgresql, -minio). They are installed in
 # the plugin cache of the PULUMI_HOME the setup ran with; with another
 # PULUMI_HOME, put this directory on PATH or rerun the setup with it.
 export FROSTBYTE_PROVIDER_BIN="$providers_dir/bin"

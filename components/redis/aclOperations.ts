@@ -16,6 +16,9 @@ export interface AclUserState {
   readonly passwordCount: number;
 }
 
+/** How long one admin operation may take before the server is taken as hung. */
+const ADMIN_TIMEOUT_MS = 20_000;
+
 /** The one client method the operations use. */
 interface CommandClient {
   sendCommand<T>(args: readonly string[]): Promise<T>;
@@ -34,15 +37,31 @@ async function withAdminClient<T>(settings: RedisAdminSettings, work: (client: C
     socket: { reconnectStrategy: false, connectTimeout: 10_000 },
   });
   client.on("error", () => undefined);
+  // A hung server (accepts TCP, never answers) must fail the step, not stall the deployment.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      client.destroy();
+      reject(new Error(`Redis at ${redactUrl(settings.url)} did not answer within ${ADMIN_TIMEOUT_MS / 1000} s`));
+    }, ADMIN_TIMEOUT_MS);
+  });
   try {
-    await client.connect();
-  } catch (error) {
-    throw new Error(`cannot connect to Redis at ${redactUrl(settings.url)}: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    return await work(client);
+    return await Promise.race([run(), deadline]);
   } finally {
-    await client.close().catch(() => client.destroy());
+    clearTimeout(timer);
+  }
+
+  async function run(): Promise<T> {
+    try {
+      await client.connect();
+    } catch (error) {
+      throw new Error(`cannot connect to Redis at ${redactUrl(settings.url)}: ${(error as Error).message}`, { cause: error });
+    }
+    try {
+      return await work(client);
+    } finally {
+      await client.close().catch(() => client.destroy());
+    }
   }
 }
 

@@ -32,16 +32,19 @@ async function recordedMigrations(): Promise<{ name: string; run_on: Date }[]> {
 }
 
 describe("migrations (DESIGN §4)", () => {
-  it("applies 001…004 in order as the migration role and records them", async () => {
-    expect(await migrateControlPlane(db.migratorUrl)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files"]);
-    expect((await recordedMigrations()).map((m) => m.name)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files"]);
+  it("applies 001…006 in order as the migration role and records them", async () => {
+    expect(await migrateControlPlane(db.migratorUrl)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files", "005_operations", "006_api_tokens"]);
+    expect((await recordedMigrations()).map((m) => m.name)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files", "005_operations", "006_api_tokens"]);
     const owners = await server.query<{ tablename: string; tableowner: string }>(
       "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
       [],
       db.name,
     );
     expect(owners.rows).toEqual([
+      { tablename: "api_tokens", tableowner: MIGRATION_ROLE },
       { tablename: "audit_events", tableowner: MIGRATION_ROLE },
+      { tablename: "operation_events", tableowner: MIGRATION_ROLE },
+      { tablename: "operations", tableowner: MIGRATION_ROLE },
       { tablename: "pgmigrations", tableowner: MIGRATION_ROLE },
       { tablename: "tenant_secrets_files", tableowner: MIGRATION_ROLE },
       { tablename: "tenants", tableowner: MIGRATION_ROLE },
@@ -56,7 +59,7 @@ describe("migrations (DESIGN §4)", () => {
     expect(await schemaDump()).toEqual(dumpBefore);
   });
 
-  it("grants the runtime role DML only: no DELETE on tenants, only INSERT and SELECT on audit_events, full DML on the secrets files", async () => {
+  it("grants the runtime role DML only: no DELETE on tenants, operations or tokens, only INSERT and SELECT on audit_events and progress, full DML on the secrets files", async () => {
     const result = await server.query<{ table_name: string; privilege_type: string }>(
       `SELECT table_name, privilege_type FROM information_schema.role_table_grants
         WHERE grantee = $1 ORDER BY table_name, privilege_type`,
@@ -64,8 +67,15 @@ describe("migrations (DESIGN §4)", () => {
       db.name,
     );
     expect(result.rows).toEqual([
+      { table_name: "api_tokens", privilege_type: "INSERT" },
+      { table_name: "api_tokens", privilege_type: "SELECT" },
       { table_name: "audit_events", privilege_type: "INSERT" },
       { table_name: "audit_events", privilege_type: "SELECT" },
+      { table_name: "operation_events", privilege_type: "INSERT" },
+      { table_name: "operation_events", privilege_type: "SELECT" },
+      { table_name: "operations", privilege_type: "INSERT" },
+      { table_name: "operations", privilege_type: "SELECT" },
+      { table_name: "operations", privilege_type: "UPDATE" },
       { table_name: "tenant_secrets_files", privilege_type: "DELETE" },
       { table_name: "tenant_secrets_files", privilege_type: "INSERT" },
       { table_name: "tenant_secrets_files", privilege_type: "SELECT" },
@@ -74,6 +84,14 @@ describe("migrations (DESIGN §4)", () => {
       { table_name: "tenants", privilege_type: "SELECT" },
       { table_name: "tenants", privilege_type: "UPDATE" },
     ]);
+    // Of a token, only its revocation time may change.
+    const columns = await server.query<{ table_name: string; column_name: string }>(
+      `SELECT table_name, column_name FROM information_schema.column_privileges
+        WHERE grantee = $1 AND privilege_type = 'UPDATE' AND table_name = 'api_tokens' ORDER BY column_name`,
+      [RUNTIME_ROLE],
+      db.name,
+    );
+    expect(columns.rows).toEqual([{ table_name: "api_tokens", column_name: "revoked_at" }]);
     const role = await server.query<{ rolcanlogin: boolean }>("SELECT rolcanlogin FROM pg_roles WHERE rolname = $1", [RUNTIME_ROLE]);
     expect(role.rows).toEqual([{ rolcanlogin: false }]);
   });

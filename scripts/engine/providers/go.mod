@@ -7,10 +7,14 @@ module frostbyte.local/engine-providers
 go 1.25.11
 
 require (
+	github.com/aminueza/terraform-provider-minio/v3 v3.3.0
+	github.com/hashicorp/terraform-plugin-sdk v1.7.0
 	github.com/hetznercloud/terraform-provider-hcloud v1.60.1
 	github.com/pulumi/pulumi-terraform-bridge/v3 v3.137.0
 	github.com/pulumi/pulumi/pkg/v3 v3.259.0
 	github.com/pulumi/pulumi/sdk/v3 v3.259.0
+	github.com/lib/pq v1.12.3
+	github.com/terraform-providers/terraform-provider-postgresql v1.7.1
 	github.com/terraform-providers/terraform-provider-random v1.3.2-0.20260513075824-f8d869dc98d9
 	github.com/terraform-providers/terraform-provider-random/frostbyteshim v0.0.0
 )

@@ -42,7 +42,7 @@ export async function reach(env: LocalEnvironment, credentials: TenantCredential
       client.on("error", () => undefined);
       await client.connect();
       try {
-        await client.set(`${target.redis.keyPattern.slice(1, -1)}reach-check`, "x");
+        await client.set(`${target.redis.pattern.slice(1, -1)}reach-check`, "x");
       } finally {
         await client.close();
       }

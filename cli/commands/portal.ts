@@ -1,0 +1,73 @@
+/**
+ * `frostbyte portal` (DESIGN §9): the self-service HTTP API. Reads FROSTBYTE_CONTROL_DB_URL, the
+ * base config (shared stack config of every tenant stack), PULUMI_CONFIG_PASSPHRASE and the
+ * backend (PULUMI_BACKEND_URL, or a file backend under FROSTBYTE_STATE_DIR); runs until SIGINT or
+ * SIGTERM, then lets running operations finish (or cancels them after the grace period).
+ */
+import type { Command } from "commander";
+import { startPortal } from "../../portal/portal";
+import { createTenantStacks, loadBaseConfig } from "../../stacks";
+import { controlDbUrl } from "../controlPlane";
+import { CliError, type CliIo } from "../io";
+
+export const BASE_CONFIG_ENV = "FROSTBYTE_PORTAL_BASE_CONFIG";
+export const HOST_ENV = "FROSTBYTE_PORTAL_HOST";
+export const PORT_ENV = "FROSTBYTE_PORTAL_PORT";
+export const DEFAULT_HOST = "127.0.0.1";
+export const DEFAULT_PORT = 8080;
+
+/** Options of the command line (each falls back to its environment variable, then its default). */
+export interface PortalCommandOptions {
+  readonly host?: string;
+  readonly port?: string;
+  readonly baseConfig?: string;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new CliError(`port ${JSON.stringify(text)}: must be 0–65535 (0: any free port)`);
+  return port;
+}
+
+/** Waits for SIGINT or SIGTERM. */
+function shutdownSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", on);
+      process.off("SIGTERM", on);
+      resolve(signal);
+    };
+    process.on("SIGINT", on);
+    process.on("SIGTERM", on);
+  });
+}
+
+export async function portal(io: CliIo, options: PortalCommandOptions): Promise<void> {
+  const url = controlDbUrl(io);
+  const baseConfigPath = options.baseConfig ?? io.env[BASE_CONFIG_ENV];
+  if (!baseConfigPath) throw new CliError(`no base config: give --base-config <file> or set ${BASE_CONFIG_ENV} (the stack config every tenant stack shares, DESIGN §8, without frostbyte:tenants)`);
+  const host = options.host ?? io.env[HOST_ENV] ?? DEFAULT_HOST;
+  const port = parsePort(options.port ?? io.env[PORT_ENV] ?? String(DEFAULT_PORT));
+  const stacks = createTenantStacks(await loadBaseConfig(baseConfigPath), { env: io.env });
+  const running = await startPortal({
+    controlDbUrl: url,
+    host,
+    port,
+    stacks,
+    logger: { level: "info", stream: { write: (line: string) => io.stdout(line) } },
+  });
+  io.stdout(`frostbyte portal listening on ${running.url} (stacks: ${stacks.redact(stacks.workspace.settings.backendUrl)})\n`);
+  const signal = await shutdownSignal();
+  io.stdout(`frostbyte portal: ${signal}, shutting down\n`);
+  await running.close();
+}
+
+export function registerPortalCommands(program: Command, io: CliIo): void {
+  program
+    .command("portal")
+    .description(`serve the self-service HTTP API (default ${DEFAULT_HOST}:${DEFAULT_PORT}) until SIGINT/SIGTERM`)
+    .option("--host <address>", `address to listen on (${HOST_ENV}, default ${DEFAULT_HOST})`)
+    .option("--port <port>", `port to listen on, 0 for any free one (${PORT_ENV}, default ${DEFAULT_PORT})`)
+    .option("--base-config <file>", `YAML/JSON map of the shared stack config, namespace:key to value (${BASE_CONFIG_ENV})`)
+    .action((options: PortalCommandOptions) => portal(io, options));
+}

@@ -1,0 +1,108 @@
+/**
+ * What the portal does when an operation is asked for, before it answers 202: validate with the
+ * project's own rules, reserve the tenant (a busy tenant is refused, 409), check its state, make
+ * the registry change the request itself stands for (a new tenant, a new config), store the
+ * operation as queued and hand it to the runner. Nothing is touched before validation passes.
+ */
+import type pg from "pg";
+import { ConfigValidationError, parseTenantConfig, tenantIdProblem, TENANT_ID_RULE, type ConfigProblem } from "../../components/validation";
+import type { Tenant, TenantRegistry } from "../../controlplane";
+import type { TenantReservation, TenantStacks } from "../../stacks";
+import { mergePatch } from "../mergePatch";
+import { assertOperationAllowed } from "./kinds";
+import type { OperationRunner } from "./runner";
+import { insertOperation, type Operation, type OperationKind } from "./store";
+
+/** The portal is shutting down and takes no new operation (HTTP 503). */
+export class PortalClosingError extends Error {
+  constructor() {
+    super("the portal is shutting down and accepts no new operation");
+    this.name = "PortalClosingError";
+  }
+}
+
+/** The problem of a tenant id at `path`, in the words of DESIGN §1, or undefined when it is valid. */
+export function tenantIdPathProblem(id: string, path: string): ConfigProblem | undefined {
+  const problem = tenantIdProblem(id);
+  return problem === undefined ? undefined : { path, message: `tenant id ${JSON.stringify(id)}: ${TENANT_ID_RULE}; ${problem}` };
+}
+
+export class TenantOperations {
+  private closing = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly registry: TenantRegistry,
+    private readonly stacks: TenantStacks,
+    private readonly runner: OperationRunner,
+  ) {}
+
+  /** From now on every request for an operation is refused with {@link PortalClosingError}. */
+  close(): void {
+    this.closing = true;
+  }
+
+  /** POST /tenants: registers the tenant (PENDING, TENANT_CREATED) and provisions its stack. */
+  async create(id: string, config: unknown, actor: string): Promise<Operation> {
+    const problems: ConfigProblem[] = [];
+    const idProblem = tenantIdPathProblem(id, "id");
+    if (idProblem) problems.push(idProblem);
+    try {
+      parseTenantConfig(config ?? {}, "config");
+    } catch (error) {
+      if (!(error instanceof ConfigValidationError)) throw error;
+      problems.push(...error.problems);
+    }
+    if (problems.length > 0) throw new ConfigValidationError(problems);
+    return this.start(id, "provision", actor, async () => {
+      await this.registry.createTenant(id, { actor, config: config ?? {} });
+    });
+  }
+
+  /**
+   * PATCH /tenants/:id/config: a JSON merge patch (RFC 7386) onto the stored config, validated as a
+   * whole; stored with TENANT_CONFIG_UPDATED, then `up`. An empty patch re-runs `up` (a retry).
+   */
+  async updateConfig(id: string, patch: unknown, actor: string): Promise<Operation> {
+    const merge = (tenant: Tenant) => parseTenantConfig(mergePatch(tenant.config, patch), "config");
+    merge(await this.registry.getTenant(id));
+    return this.start(id, "update_config", actor, async () => {
+      const tenant = await this.allowed(id, "update_config");
+      await this.registry.updateConfig(id, merge(tenant), { actor });
+    });
+  }
+
+  /** POST /tenants/:id/{preview,suspend,resume} and DELETE /tenants/:id. */
+  async run(id: string, kind: Exclude<OperationKind, "provision" | "update_config">, actor: string): Promise<Operation> {
+    await this.registry.getTenant(id);
+    return this.start(id, kind, actor, async () => {
+      await this.allowed(id, kind);
+    });
+  }
+
+  /** The tenant, when `kind` may start from its state; TenantStateConflictError otherwise. */
+  private async allowed(id: string, kind: OperationKind): Promise<Tenant> {
+    const tenant = await this.registry.getTenant(id);
+    assertOperationAllowed(tenant, kind);
+    return tenant;
+  }
+
+  /**
+   * Reserves the tenant, runs `prepare` under the reservation (state checks and the registry change
+   * the request stands for), stores the queued operation and launches it. On any failure the
+   * reservation is released.
+   */
+  private async start(id: string, kind: OperationKind, actor: string, prepare: () => Promise<void>): Promise<Operation> {
+    if (this.closing) throw new PortalClosingError();
+    const reservation: TenantReservation = this.stacks.reserve(id, `${kind} requested by ${actor}`);
+    try {
+      await prepare();
+      const operation = await insertOperation(this.pool, { tenantId: id, kind, actor });
+      this.runner.launch(operation, reservation);
+      return operation;
+    } catch (error) {
+      reservation.release();
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/** Schemas of the tenant routes: the request bodies, the tenant and its audit events. */
+import { Type, type Static } from "typebox";
+import { AUDIT_EVENT_TYPES, TENANT_STATES } from "../../controlplane";
+import { AnyObject, NullableTimestamp, Timestamp } from "./common";
+
+/** A tenant config (DESIGN §6); validated by the project's parseTenantConfig, which names each bad path. */
+export const TenantConfigBody = AnyObject(
+  "tenant config (DESIGN §6): pii, classification, injection, mime_allowlist, generation_enabled, embedding, retention_days, server, network, quotas; missing keys take their defaults, unknown keys are refused",
+);
+
+/** POST /tenants. */
+export const CreateTenantBody = Type.Object(
+  { id: Type.String({ description: "the new tenant's id (DESIGN §1)" }), config: Type.Optional(TenantConfigBody) },
+  { additionalProperties: false },
+);
+export type CreateTenantBody = Static<typeof CreateTenantBody>;
+
+/** PATCH /tenants/:id/config: a JSON merge patch (RFC 7386) of the stored config; null resets a key to its default. */
+export const ConfigPatchBody = AnyObject("a JSON merge patch (RFC 7386) of the tenant's config; the merged config must be valid (DESIGN §6)");
+
+/** GET /tenants?state=… */
+export const ListTenantsQuery = Type.Object({ state: Type.Optional(Type.Enum([...TENANT_STATES])) }, { additionalProperties: false });
+
+/** A tenant as the registry holds it (never a secret). */
+export const TenantView = Type.Object(
+  {
+    tenantId: Type.String(),
+    state: Type.Enum([...TENANT_STATES]),
+    config: AnyObject("the tenant's validated config, defaults filled in"),
+    configVersion: Type.Integer({ minimum: 1 }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    provisioningStartedAt: NullableTimestamp,
+    provisionedAt: NullableTimestamp,
+    agePublicKey: Type.Union([Type.String(), Type.Null()]),
+    endpoints: AnyObject("where the tenant's services answer (never a secret)"),
+    activeOperationId: Type.Union([Type.String({ format: "uuid" }), Type.Null()], { description: "the queued or running operation, if any" }),
+  },
+  { additionalProperties: false },
+);
+export type TenantView = Static<typeof TenantView>;
+
+export const TenantList = Type.Object({ tenants: Type.Array(TenantView) }, { additionalProperties: false });
+
+/** One audit event (DESIGN §5) of the tenant's hash chain. */
+export const AuditEventView = Type.Object(
+  {
+    eventId: Type.String({ format: "uuid" }),
+    tenantId: Type.String(),
+    chainSeq: Type.Integer({ minimum: 1 }),
+    eventType: Type.Enum([...AUDIT_EVENT_TYPES]),
+    occurredAt: Type.String({ description: "UTC with microseconds" }),
+    actor: Type.String(),
+    resourceType: Type.Union([Type.String(), Type.Null()]),
+    resourceId: Type.Union([Type.String(), Type.Null()]),
+    details: AnyObject("what changed; never a secret"),
+    previousEventId: Type.Union([Type.String({ format: "uuid" }), Type.Null()]),
+    prevHash: Type.Union([Type.String(), Type.Null()]),
+    hash: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
+export const AuditEventList = Type.Object({ events: Type.Array(AuditEventView) }, { additionalProperties: false });

@@ -1,0 +1,38 @@
+/** How registry rows and operations are shown: timestamps as ISO strings, nothing secret. */
+import type { Tenant } from "../controlplane";
+import type { Operation } from "./operations/store";
+import type { OperationView } from "./schemas/operations";
+import type { TenantView } from "./schemas/tenants";
+
+const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
+
+export function tenantView(tenant: Tenant, activeOperationId: string | null): TenantView {
+  return {
+    tenantId: tenant.tenantId,
+    state: tenant.state,
+    config: tenant.config,
+    configVersion: tenant.configVersion,
+    createdAt: tenant.createdAt.toISOString(),
+    updatedAt: tenant.updatedAt.toISOString(),
+    provisioningStartedAt: iso(tenant.provisioningStartedAt),
+    provisionedAt: iso(tenant.provisionedAt),
+    agePublicKey: tenant.agePublicKey,
+    endpoints: tenant.endpoints,
+    activeOperationId,
+  };
+}
+
+export function operationView(operation: Operation): OperationView {
+  return {
+    operationId: operation.operationId,
+    tenantId: operation.tenantId,
+    kind: operation.kind,
+    state: operation.state,
+    actor: operation.actor,
+    createdAt: operation.createdAt.toISOString(),
+    startedAt: iso(operation.startedAt),
+    finishedAt: iso(operation.finishedAt),
+    error: operation.error,
+    result: operation.result,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Where the tenant stacks live and how their secrets are encrypted, read from the environment:
+ * the project directory (the one with Pulumi.yaml), the backend (`PULUMI_BACKEND_URL`, or a file
+ * backend under `FROSTBYTE_STATE_DIR`) and the passphrase of the secrets provider.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { StackSettingsError } from "./errors";
+
+export const STATE_DIR_ENV = "FROSTBYTE_STATE_DIR";
+export const BACKEND_URL_ENV = "PULUMI_BACKEND_URL";
+export const PASSPHRASE_ENV = "PULUMI_CONFIG_PASSPHRASE";
+
+/** How the Automation API reaches the tenant stacks. */
+export interface StackSettings {
+  /** The project directory: `Pulumi.yaml` and the compiled program (`bin/index.js`) are there. */
+  readonly workDir: string;
+  /** The backend every tenant stack is stored in (`file://…` by default). */
+  readonly backendUrl: string;
+  /** The file backend's directory, created when missing; absent for any other backend. */
+  readonly stateDir?: string;
+  /** The passphrase of the `passphrase` secrets provider; never logged. */
+  readonly passphrase: string;
+}
+
+/**
+ * The project directory, found by walking up from `from` to the first directory holding a
+ * Pulumi.yaml: `stacks/` in the sources and `bin/stacks/` in the build both lead to the root.
+ */
+export function findProjectDir(from: string = __dirname): string {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "Pulumi.yaml"))) return dir;
+    if (dirname(dir) === dir) throw new StackSettingsError(`no Pulumi.yaml in ${from} or any directory above it`);
+  }
+}
+
+/** Options of {@link stackSettingsFromEnv}. */
+export interface StackSettingsOptions {
+  /** The project directory (default: the one {@link findProjectDir} finds). */
+  readonly workDir?: string;
+}
+
+/**
+ * Reads the settings from `env`. `PULUMI_BACKEND_URL` selects any backend; without it the stacks
+ * go to a file backend under `FROSTBYTE_STATE_DIR` (default `<project>/.pulumi-local/state`).
+ * `PULUMI_CONFIG_PASSPHRASE` is required: every stack's secrets are encrypted with it.
+ */
+export function stackSettingsFromEnv(env: Readonly<Record<string, string | undefined>>, options: StackSettingsOptions = {}): StackSettings {
+  const workDir = resolve(options.workDir ?? findProjectDir());
+  if (!existsSync(join(workDir, "Pulumi.yaml"))) throw new StackSettingsError(`${workDir} has no Pulumi.yaml; the tenant stacks run the project's program`);
+
+  const passphrase = env[PASSPHRASE_ENV];
+  if (passphrase === undefined || passphrase === "") {
+    throw new StackSettingsError(
+      `${PASSPHRASE_ENV} is not set; the tenant stacks encrypt their secrets with it (passphrase secrets provider). Set it, and keep it: no stack can be read without it`,
+    );
+  }
+
+  const backendUrl = env[BACKEND_URL_ENV]?.trim();
+  if (backendUrl) return { workDir, backendUrl, passphrase };
+
+  const stateDir = resolve(env[STATE_DIR_ENV]?.trim() || join(workDir, ".pulumi-local", "state"));
+  return { workDir, backendUrl: `file://${stateDir}`, stateDir, passphrase };
+}
+
+/** Creates the file backend's directory when the settings use one. */
+export function ensureStateDir(settings: StackSettings): void {
+  if (settings.stateDir !== undefined) mkdirSync(settings.stateDir, { recursive: true });
+}
+
+/** The variables every `pulumi` command of the Automation API runs with. */
+export function pulumiEnv(settings: StackSettings): Record<string, string> {
+  return {
+    [BACKEND_URL_ENV]: settings.backendUrl,
+    [PASSPHRASE_ENV]: settings.passphrase,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * The stack config of one tenant's stack: the shared base config plus `frostbyte:tenants` holding
+ * exactly that tenant (DESIGN §8: "the portal's stack per tenant holds exactly one"). Pure.
+ */
+import type { ConfigMap } from "@pulumi/pulumi/automation";
+import { assertTenantId } from "../components/naming";
+import { parseStackConfig, SECRET_CONFIG_KEYS, type TenantConfig } from "../components/validation";
+import { TENANTS_KEY, type BaseConfig } from "./baseConfig";
+
+/** What the tenant's stack should make of it: its config, and whether its credentials are disabled. */
+export interface TenantDesiredState {
+  readonly config: TenantConfig;
+  readonly suspended: boolean;
+}
+
+/**
+ * The full config map for `tenant-{id}`, secrets marked as the program expects them
+ * (`SECRET_CONFIG_KEYS`). Validated with the program's `parseStackConfig` before it is returned,
+ * so a stack never receives a config its program would refuse.
+ */
+export function tenantStackConfig(base: BaseConfig, tenantId: string, desired: TenantDesiredState): ConfigMap {
+  const id = assertTenantId(tenantId);
+  const values: Record<string, string> = {
+    ...base.values,
+    [TENANTS_KEY]: JSON.stringify([{ id, config: desired.config, suspended: desired.suspended }]),
+  };
+  parseStackConfig((key) => values[key]);
+  const secret = new Set(SECRET_CONFIG_KEYS);
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, { value, secret: secret.has(key) }]));
+}

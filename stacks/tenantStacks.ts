@@ -1,0 +1,212 @@
+/**
+ * The operations on tenant stacks (`tenant-{id}`, one per tenant): provision, preview, update
+ * config, suspend, resume, deprovision, outputs. Every operation needs the tenant's reservation,
+ * so two operations on one tenant never share its stack; a second one is refused with
+ * TenantBusyError by `reserve`, never queued.
+ */
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { assertTenantId } from "../components/naming";
+import type { TenantConfig } from "../components/validation";
+import type { JsonObject } from "../controlplane/json";
+import type { BaseConfig } from "./baseConfig";
+import { StackCommandError, TenantStackNotFoundError } from "./errors";
+import { TenantLocks, type TenantReservation } from "./locks";
+import { progressFromEngineEvent, type ProgressEvent, type StackStep, type SummaryProgress } from "./progress";
+import { tenantStackConfig, type TenantDesiredState } from "./tenantStackConfig";
+import { tenantStackName } from "./stackName";
+import type { StackWorkspace } from "./workspace";
+
+/** Callbacks and cancellation of one operation. */
+export interface OperationHooks {
+  /** Receives every progress event; an exception it throws is ignored. */
+  readonly onProgress?: (event: ProgressEvent) => void;
+  /** Aborting it cancels the running `pulumi` command. */
+  readonly signal?: AbortSignal;
+}
+
+/** How an update, preview or destroy ended. */
+export interface StackOperationOutcome {
+  /** The engine's closing summary, when it sent one. */
+  readonly summary?: SummaryProgress;
+}
+
+/** How a deprovisioning ended. */
+export interface DeprovisionOutcome extends StackOperationOutcome {
+  /** False when the tenant had no stack: nothing was destroyed or removed. */
+  readonly stackExisted: boolean;
+}
+
+/** What a tenant's stack exports that may be shown: its public endpoints (never its credentials). */
+export interface TenantStackOutputs {
+  readonly endpoints?: JsonObject;
+}
+
+function emit(hooks: OperationHooks, event: ProgressEvent): void {
+  try {
+    hooks.onProgress?.(event);
+  } catch {
+    // A listener's failure must not fail the operation.
+  }
+}
+
+export class TenantStacks {
+  private readonly locks = new TenantLocks();
+
+  constructor(
+    readonly workspace: StackWorkspace,
+    private readonly base: BaseConfig,
+    /** Applied to every diagnostic and error message; callers use it for their own texts too. */
+    readonly redact: (text: string) => string = (text) => text,
+  ) {}
+
+  /** Reserves the tenant for one operation, or throws TenantBusyError; release it when done. */
+  reserve(tenantId: string, holder: string): TenantReservation {
+    return this.locks.reserve(assertTenantId(tenantId), holder);
+  }
+
+  /** Whether an operation holds the tenant now. */
+  isBusy(tenantId: string): boolean {
+    return this.locks.isBusy(tenantId);
+  }
+
+  /** Creates the tenant's stack when missing and selects it (stack creation is serialised process-wide). */
+  createOrSelect(tenantId: string): Promise<Stack> {
+    return this.workspace.createOrSelect(tenantStackName(tenantId));
+  }
+
+  /** First deployment: create the stack, write the tenant's config, `up`. */
+  provision(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
+    return this.deploy(reservation, desired, hooks);
+  }
+
+  /** A changed config: rewrite the stack config, `up`. */
+  updateConfig(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
+    return this.deploy(reservation, desired, hooks);
+  }
+
+  /** Sets the tenant's `suspended` flag (every credential disabled, data kept), `up`. */
+  suspend(reservation: TenantReservation, config: TenantConfig, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
+    return this.deploy(reservation, { config, suspended: true }, hooks);
+  }
+
+  /** Clears the tenant's `suspended` flag, `up`. */
+  resume(reservation: TenantReservation, config: TenantConfig, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
+    return this.deploy(reservation, { config, suspended: false }, hooks);
+  }
+
+  /** What `up` would change, without changing anything but the stack's config file. */
+  async preview(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
+    const stack = await this.prepare(reservation, desired, hooks);
+    return this.engine(stack, hooks, "preview-started", (onEvent) =>
+      stack.preview({ color: "never", onEvent, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
+    );
+  }
+
+  /**
+   * `destroy`, then removes the stack and its config file. A tenant without a stack has nothing to
+   * destroy: `stackExisted` is false.
+   */
+  async deprovision(reservation: TenantReservation, hooks: OperationHooks = {}): Promise<DeprovisionOutcome> {
+    this.assertHeld(reservation);
+    const name = tenantStackName(reservation.tenantId);
+    let stack: Stack;
+    try {
+      stack = await this.workspace.select(name);
+    } catch (error) {
+      if (error instanceof TenantStackNotFoundError) return { stackExisted: false };
+      throw error;
+    }
+    emit(hooks, { type: "step", step: "stack-selected" });
+    const outcome = await this.engine(stack, hooks, "destroy-started", (onEvent) =>
+      stack.destroy({ color: "never", onEvent, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
+    );
+    await this.workspace.remove(name);
+    emit(hooks, { type: "step", step: "stack-removed" });
+    return { ...outcome, stackExisted: true };
+  }
+
+  /**
+   * Clears the stack's lock left by a `pulumi` process that was killed mid-update (`pulumi cancel`).
+   * Only safe when nothing else can be updating the stack: the caller holds the tenant's
+   * reservation, and no other process runs operations on these stacks.
+   */
+  async cancelStaleUpdate(reservation: TenantReservation): Promise<void> {
+    this.assertHeld(reservation);
+    const stack = await this.workspace.select(tenantStackName(reservation.tenantId));
+    try {
+      await stack.cancel();
+    } catch (error) {
+      throw this.workspace.translate(error, stack.name);
+    }
+  }
+
+  /** The tenant's exported endpoints; TenantStackNotFoundError when it has no stack. */
+  async outputs(tenantId: string): Promise<TenantStackOutputs> {
+    const name = tenantStackName(tenantId);
+    const workspace = await this.workspace.get();
+    let outputs: Awaited<ReturnType<typeof workspace.stackOutputs>>;
+    try {
+      outputs = await workspace.stackOutputs(name);
+    } catch (error) {
+      throw this.workspace.translate(error, name);
+    }
+    const perTenant: unknown = outputs["tenantOutputs"]?.value;
+    const entry = typeof perTenant === "object" && perTenant !== null ? (perTenant as Record<string, { endpoints?: JsonObject }>)[tenantId] : undefined;
+    return entry?.endpoints ? { endpoints: entry.endpoints } : {};
+  }
+
+  private assertHeld(reservation: TenantReservation): void {
+    if (!this.locks.holds(reservation)) throw new Error(`tenant "${reservation.tenantId}": the reservation was released or belongs to another TenantStacks`);
+  }
+
+  /** Creates or selects the stack and writes exactly the config the tenant's stack must have. */
+  private async prepare(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks): Promise<Stack> {
+    this.assertHeld(reservation);
+    const wanted = tenantStackConfig(this.base, reservation.tenantId, desired);
+    const stack = await this.createOrSelect(reservation.tenantId);
+    emit(hooks, { type: "step", step: "stack-selected" });
+    try {
+      const stale = Object.keys(await stack.getAllConfig()).filter((key) => !(key in wanted));
+      if (stale.length > 0) await stack.removeAllConfig(stale);
+      await stack.setAllConfig(wanted);
+    } catch (error) {
+      throw this.workspace.translate(error, stack.name);
+    }
+    emit(hooks, { type: "step", step: "config-written" });
+    return stack;
+  }
+
+  private async deploy(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks): Promise<StackOperationOutcome> {
+    const stack = await this.prepare(reservation, desired, hooks);
+    return this.engine(stack, hooks, "update-started", (onEvent) =>
+      stack.up({ color: "never", onEvent, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
+    );
+  }
+
+  /**
+   * Runs one engine command with its events turned into progress. A failure is reported with the
+   * engine's own error diagnostics (the resource's error), redacted, rather than the CLI's output.
+   */
+  private async engine(stack: Stack, hooks: OperationHooks, step: StackStep, run: (onEvent: (event: EngineEvent) => void) => Promise<unknown>): Promise<StackOperationOutcome> {
+    const errors: string[] = [];
+    let summary: SummaryProgress | undefined;
+    const onEvent = (event: EngineEvent): void => {
+      const progress = progressFromEngineEvent(event, this.redact);
+      if (progress === undefined) return;
+      if (progress.type === "diagnostic" && progress.severity === "error") errors.push(progress.message);
+      if (progress.type === "summary") summary = progress;
+      emit(hooks, progress);
+    };
+    emit(hooks, { type: "step", step });
+    try {
+      await run(onEvent);
+    } catch (error) {
+      const translated = this.workspace.translate(error, stack.name);
+      if (translated instanceof StackCommandError && errors.length > 0) {
+        throw new StackCommandError([...new Set(errors)].join("; "), { cause: error });
+      }
+      throw translated;
+    }
+    return summary ? { summary } : {};
+  }
+}
