@@ -41,9 +41,12 @@ export function createTenantStorage(
     { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } },
     opts,
   );
+  // updateSecret stays false: with true, the MinIO provider replaces the secret with a random one on
+  // every update of the user (e.g. suspension), so the stored credential would stop working. A new
+  // `secret` input still reaches MinIO without it.
   const user = new minio.IamUser(
     userName,
-    { name: userName, secret: args.secretKey, disableUser: args.suspended, forceDestroy: true, updateSecret: true },
+    { name: userName, secret: args.secretKey, disableUser: args.suspended, forceDestroy: true, updateSecret: false },
     { ...opts, additionalSecretOutputs: ["secret"] },
   );
   const policy = new minio.IamPolicy(policyName, { name: policyName, policy: serialisePolicy(tenantBucketPolicy(bucketName)) }, opts);
