@@ -89,9 +89,10 @@ export async function beginDeprovisioning(pool: pg.Pool, tenantId: string): Prom
   const registry = new TenantRegistry(pool);
   const tenant = await find(registry, tenantId);
   if (!tenant || tenant.state === "DEPROVISIONING" || tenant.state === "DEPROVISIONED") return tenant?.state ?? "DEPROVISIONED";
-  if (tenant.state === "PROVISIONING" || tenant.state === "PENDING") {
+  // Nothing was created yet: the request is simply cancelled (DESIGN §3 #2).
+  if (tenant.state === "PENDING") return (await registry.transition(tenantId, "DEPROVISIONED", { actor: STACK_ACTOR })).tenant.state;
+  if (tenant.state === "PROVISIONING") {
     const details = { error: "destroy started while the tenant was still provisioning" };
-    if (tenant.state === "PENDING") return (await registry.transition(tenantId, "DEPROVISIONED", { actor: STACK_ACTOR })).tenant.state;
     await registry.transition(tenantId, "FAILED", { actor: STACK_ACTOR, details });
   }
   return (await registry.transition(tenantId, "DEPROVISIONING", { actor: STACK_ACTOR })).tenant.state;
