@@ -149,8 +149,14 @@ describe("tenant stacks (real engine, file backend)", () => {
     const results = [await first, await second];
     const translated = results.map((error) => translateAutomationError(error, "tenant-foxtrot"));
     // Whichever took the lock first failed on the unreachable stores; the other was refused by the lock.
-    expect(translated.filter((error) => error instanceof StackConflictError)).toEqual([new StackConflictError("tenant-foxtrot", "locked")]);
-    expect(translated.filter((error) => error instanceof StackCommandError).map((error) => (error as Error).message)).toEqual([expect.stringMatching(STORES_UNREACHABLE)]);
+    // The file backend writes its lock and then looks for others, so two updates that lock in the same
+    // instant both see each other and both are refused: that is the engine's behaviour, never a success.
+    const conflicts = translated.filter((error) => error instanceof StackConflictError);
+    const failures = translated.filter((error) => error instanceof StackCommandError);
+    expect(conflicts.length).toBeGreaterThanOrEqual(1);
+    expect(conflicts.length + failures.length).toBe(2);
+    for (const conflict of conflicts) expect(conflict).toEqual(new StackConflictError("tenant-foxtrot", "locked"));
+    for (const failure of failures) expect((failure as Error).message).toMatch(STORES_UNREACHABLE);
     expect(other.isBusy("foxtrot")).toBe(false);
   });
 
