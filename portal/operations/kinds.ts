@@ -4,7 +4,7 @@
  * sense for the tenant's state, before anything is touched.
  */
 import type { Tenant, TenantState } from "../../controlplane";
-import type { TenantDesiredState } from "../../stacks";
+import { desiredStateFromRegistry, type TenantDesiredState } from "../../stacks";
 import type { OperationKind } from "./store";
 
 /** The states an operation may start from; `provision` starts from a tenant it creates. */
@@ -32,6 +32,5 @@ export function assertOperationAllowed(tenant: Tenant, kind: OperationKind): voi
 
 /** What the tenant's stack should hold for the operation: its stored config, suspended as its state says. */
 export function desiredState(tenant: Tenant, kind: OperationKind): TenantDesiredState {
-  const suspended = kind === "suspend" ? true : kind === "resume" ? false : tenant.state === "SUSPENDED";
-  return { config: tenant.config, suspended };
+  return desiredStateFromRegistry(tenant, kind === "suspend" ? { suspended: true } : kind === "resume" ? { suspended: false } : {});
 }
