@@ -10,7 +10,7 @@ export interface MinioProbeInput {
   readonly foreignBucket: string;
 }
 
-/** Writes, reads and deletes a probe object in the tenant's bucket, then tries to list and write the neighbour's. */
+/** Writes, reads and deletes (every trace of) a probe object in the tenant's bucket, then tries to list and write the neighbour's. */
 export async function probeMinio(input: MinioProbeInput): Promise<ProbeResult> {
   const { Client } = require("minio") as typeof import("minio");
   const separator = input.endpoint.lastIndexOf(":");
@@ -24,9 +24,10 @@ export async function probeMinio(input: MinioProbeInput): Promise<ProbeResult> {
   });
   const probeObject = ".frostbyte-isolation-probe";
   const own = await success(async () => {
-    await client.putObject(input.ownBucket, probeObject, Buffer.from("probe"));
+    const written = await client.putObject(input.ownBucket, probeObject, Buffer.from("probe"));
     await client.statObject(input.ownBucket, probeObject);
-    await client.removeObject(input.ownBucket, probeObject);
+    // The bucket is versioned: removing the exact version leaves neither it nor a delete marker behind.
+    await client.removeObject(input.ownBucket, probeObject, written.versionId ? { versionId: written.versionId } : {});
   });
   const list = await refusal(async () => {
     const stream = client.listObjectsV2(input.foreignBucket, "", false);

@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import { minioAdminSettingsFrom, type MinioAdminSettings } from "./adminSettings";
+import { bucketExists, emptyBucket } from "./bucketObjectsOperations";
+
+/** Inputs of {@link MinioBucketObjects}. */
+export interface MinioBucketObjectsArgs {
+  readonly tenantId: pulumi.Input<string>;
+  readonly bucket: pulumi.Input<string>;
+}
+
+interface BucketObjectsInputs {
+  readonly tenantId: string;
+  readonly bucket: string;
+}
+
+interface BucketObjectsProvider extends pulumi.dynamic.ResourceProvider {
+  settings?: MinioAdminSettings;
+}
+
+function settingsOf(provider: BucketObjectsProvider): MinioAdminSettings {
+  if (!provider.settings) throw new Error("the bucket objects provider was not configured: minio:minioServer is missing");
+  return provider.settings;
+}
+
+const bucketObjectsProvider: BucketObjectsProvider = {
+  async configure(req) {
+    this.settings = minioAdminSettingsFrom(req.config);
+  },
+  async diff(_id, olds: BucketObjectsInputs, news: BucketObjectsInputs) {
+    const replaces = (["tenantId", "bucket"] as const).filter((key) => olds[key] !== news[key]);
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+  },
+  async create(inputs: BucketObjectsInputs) {
+    if (!(await bucketExists(settingsOf(this), inputs.bucket))) throw new Error(`MinIO bucket "${inputs.bucket}" does not exist`);
+    return { id: inputs.bucket, outs: inputs };
+  },
+  async delete(_id, olds: BucketObjectsInputs) {
+    await emptyBucket(settingsOf(this), olds.bucket);
+  },
+};
+
+/**
+ * The objects of a tenant's bucket, as something a destroy removes: it depends on the bucket, so
+ * `pulumi destroy` deletes it first, and its delete removes every object version and delete marker;
+ * the bucket's own delete then finds it empty. Creating it touches nothing.
+ */
+export class MinioBucketObjects extends pulumi.dynamic.Resource {
+  declare readonly bucket: pulumi.Output<string>;
+
+  constructor(name: string, args: MinioBucketObjectsArgs, opts?: pulumi.CustomResourceOptions) {
+    super(bucketObjectsProvider, name, { ...args }, opts, "frostbyte", "MinioBucketObjects");
+  }
+}
