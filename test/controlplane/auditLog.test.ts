@@ -1,27 +1,13 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canonicalTimestamp, eventHash, SecretLikeDataError, type TenantRegistry } from "../../controlplane";
-import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../support/controlPlaneDb";
-import { startPostgres, type PostgresServer } from "../support/postgresServer";
+import { beforeAll, describe, expect, it } from "vitest";
+import { canonicalTimestamp, eventHash, SecretLikeDataError } from "../../controlplane";
+import { useControlPlaneDatabase } from "../support/controlPlaneFixture";
 
-let server: PostgresServer;
-let db: ControlPlaneDatabase;
-let registry: TenantRegistry;
+const cp = useControlPlaneDatabase();
 const actor = "test-operator";
 
-beforeAll(async () => {
-  server = await startPostgres();
-  db = await createControlPlaneDatabase(server);
-  registry = db.registry;
-});
-
-afterAll(async () => {
-  await db?.close();
-  await server?.stop();
-});
-
 async function asSuperuser<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: db.superuserUrl });
+  const client = new pg.Client({ connectionString: cp.db.superuserUrl });
   await client.connect();
   try {
     return await work(client);
@@ -31,10 +17,10 @@ async function asSuperuser<T>(work: (client: pg.Client) => Promise<T>): Promise<
 }
 
 async function tenantWithEvents(tenantId: string): Promise<void> {
-  await registry.createTenant(tenantId, { actor });
-  await registry.transition(tenantId, "PROVISIONING", { actor });
-  await registry.transition(tenantId, "ACTIVE", { actor, details: { server_id: 42 } });
-  await registry.transition(tenantId, "SUSPENDED", { actor });
+  await cp.registry.createTenant(tenantId, { actor });
+  await cp.registry.transition(tenantId, "PROVISIONING", { actor });
+  await cp.registry.transition(tenantId, "ACTIVE", { actor, details: { server_id: 42 } });
+  await cp.registry.transition(tenantId, "SUSPENDED", { actor });
 }
 
 describe("audit_events is append-only (DESIGN §4)", () => {
@@ -45,7 +31,7 @@ describe("audit_events is append-only (DESIGN §4)", () => {
     ["DELETE", "DELETE FROM audit_events WHERE tenant_id = 'append-only'"],
     ["TRUNCATE", "TRUNCATE audit_events"],
   ])("the runtime role may not %s", async (_operation, sql) => {
-    await expect(db.pool.query(sql)).rejects.toThrow("permission denied for table audit_events");
+    await expect(cp.db.pool.query(sql)).rejects.toThrow("permission denied for table audit_events");
   });
 
   it.each([
@@ -58,34 +44,34 @@ describe("audit_events is append-only (DESIGN §4)", () => {
       await client.query("SET session_replication_role = replica");
       await expect(client.query(sql)).rejects.toThrow(`audit_events is append-only: ${operation} is not allowed`);
     });
-    expect(await registry.listEvents("append-only")).toHaveLength(4);
+    expect(await cp.registry.listEvents("append-only")).toHaveLength(4);
   });
 });
 
 describe("the per-tenant hash chain (DESIGN §4)", () => {
   it("is computed in the database and recomputed identically in TypeScript, awkward characters included", async () => {
-    await registry.createTenant("awkward", { actor: "ops|team\\one" });
-    await db.pool.query(
+    await cp.registry.createTenant("awkward", { actor: "ops|team\\one" });
+    await cp.db.pool.query(
       `INSERT INTO audit_events (tenant_id, event_type, actor, resource_type, resource_id, details)
        VALUES ('awkward', 'TENANT_ISOLATION_VERIFIED', 'Zoë ✓', NULL, $1, $2::jsonb)`,
       ["a|b\\N\nc", '{"n": 1.50, "big": 1e21, "s": "x|y\\\\N", "nested": {"b": [1, "ü"], "a": null}}'],
     );
-    const events = await registry.listEvents("awkward");
+    const events = await cp.registry.listEvents("awkward");
     expect(events.map((e) => e.chainSeq)).toEqual([1, 2]);
     expect(events[1]).toMatchObject({ actor: "Zoë ✓", resourceType: null, resourceId: "a|b\\N\nc", previousEventId: events[0]?.eventId, prevHash: events[0]?.hash });
-    expect(await registry.verifyChain("awkward")).toEqual({ tenantId: "awkward", ok: true, checked: 2 });
+    expect(await cp.registry.verifyChain("awkward")).toEqual({ tenantId: "awkward", ok: true, checked: 2 });
   });
 
   it("ignores chain fields a client tries to choose", async () => {
-    await registry.createTenant("chooser", { actor });
-    await db.pool.query(
+    await cp.registry.createTenant("chooser", { actor });
+    await cp.db.pool.query(
       `INSERT INTO audit_events (tenant_id, event_type, actor, chain_seq, previous_event_id, prev_hash, hash)
        VALUES ('chooser', 'TENANT_ISOLATION_VERIFIED', 'x', 99, NULL, NULL, repeat('f', 64))`,
     );
-    const [first, second] = await registry.listEvents("chooser");
+    const [first, second] = await cp.registry.listEvents("chooser");
     expect(second).toMatchObject({ chainSeq: 2, previousEventId: first?.eventId, prevHash: first?.hash });
     expect(second?.hash).not.toBe("f".repeat(64));
-    expect((await registry.verifyChain("chooser")).ok).toBe(true);
+    expect((await cp.registry.verifyChain("chooser")).ok).toBe(true);
   });
 
   it("keeps occurred_at to the microsecond, whatever the session time zone", () => {
@@ -95,15 +81,15 @@ describe("the per-tenant hash chain (DESIGN §4)", () => {
   });
 
   it("refuses details that look like a secret, writing nothing", async () => {
-    await registry.createTenant("secretive", { actor });
-    await registry.transition("secretive", "PROVISIONING", { actor });
-    const before = await registry.getTenant("secretive");
-    await expect(registry.transition("secretive", "FAILED", { actor, details: { minio: { secret_key: "x" } } })).rejects.toThrow(SecretLikeDataError);
-    await expect(registry.transition("secretive", "FAILED", { actor, details: { url: "postgres://app:hunter2@db/x" } })).rejects.toThrow(
+    await cp.registry.createTenant("secretive", { actor });
+    await cp.registry.transition("secretive", "PROVISIONING", { actor });
+    const before = await cp.registry.getTenant("secretive");
+    await expect(cp.registry.transition("secretive", "FAILED", { actor, details: { minio: { secret_key: "x" } } })).rejects.toThrow(SecretLikeDataError);
+    await expect(cp.registry.transition("secretive", "FAILED", { actor, details: { url: "postgres://app:hunter2@db/x" } })).rejects.toThrow(
       "details.url: the value is a URL with a user name or password in it",
     );
-    expect(await registry.getTenant("secretive")).toEqual(before);
-    expect(await registry.listEvents("secretive")).toHaveLength(2);
+    expect(await cp.registry.getTenant("secretive")).toEqual(before);
+    expect(await cp.registry.listEvents("secretive")).toHaveLength(2);
   });
 });
 
@@ -121,27 +107,27 @@ describe("verifyChain catches rows a superuser altered with the triggers off", (
 
   it("names the first event whose content no longer matches its hash", async () => {
     await tenantWithEvents("tampered");
-    const events = await registry.listEvents("tampered");
+    const events = await cp.registry.listEvents("tampered");
     const victim = events[2];
     await tamper("UPDATE audit_events SET details = '{\"server_id\": 43}' WHERE event_id = $1", [victim?.eventId]);
-    const result = await registry.verifyChain("tampered");
+    const result = await cp.registry.verifyChain("tampered");
     expect(result).toMatchObject({ ok: false, checked: 3, firstBad: { eventId: victim?.eventId, chainSeq: 3 } });
     expect(result.firstBad?.reason).toMatch(/^hash does not match the event's content/);
   });
 
   it("names the next event when the altered row's hash was recomputed too", async () => {
     await tenantWithEvents("rehashed");
-    const events = await registry.listEvents("rehashed");
+    const events = await cp.registry.listEvents("rehashed");
     const victim = events[1];
     await tamper("UPDATE audit_events SET actor = 'mallory' WHERE event_id = $1", [victim?.eventId]);
     await tamper("UPDATE audit_events a SET hash = encode(sha256(convert_to(audit_event_canonical(a), 'UTF8')), 'hex') WHERE event_id = $1", [victim?.eventId]);
-    const result = await registry.verifyChain("rehashed");
+    const result = await cp.registry.verifyChain("rehashed");
     expect(result.firstBad).toEqual({ eventId: events[2]?.eventId, chainSeq: 3, reason: "prev_hash is not the hash of the event before" });
   });
 
   it("names the event after a deleted one", async () => {
     await tenantWithEvents("gapped");
-    const events = await registry.listEvents("gapped");
+    const events = await cp.registry.listEvents("gapped");
     await asSuperuser(async (client) => {
       // replica switches off the foreign key from the next event; the append-only trigger (ALWAYS) needs DISABLE.
       await client.query("SET session_replication_role = replica");
@@ -149,15 +135,15 @@ describe("verifyChain catches rows a superuser altered with the triggers off", (
       await client.query("DELETE FROM audit_events WHERE event_id = $1", [events[1]?.eventId]);
       await client.query("ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_append_only");
     });
-    const result = await registry.verifyChain("gapped");
+    const result = await cp.registry.verifyChain("gapped");
     expect(result.firstBad).toMatchObject({ eventId: events[2]?.eventId, chainSeq: 3 });
     expect(result.firstBad?.reason).toMatch(/chain position 3 where 2 was expected/);
   });
 
   it("matches eventHash over the stored fields for an intact event", async () => {
     await tenantWithEvents("intact");
-    const [created] = await registry.listEvents("intact");
-    const detailsText = (await db.pool.query<{ t: string }>("SELECT details::text AS t FROM audit_events WHERE event_id = $1", [created?.eventId])).rows[0]?.t;
+    const [created] = await cp.registry.listEvents("intact");
+    const detailsText = (await cp.db.pool.query<{ t: string }>("SELECT details::text AS t FROM audit_events WHERE event_id = $1", [created?.eventId])).rows[0]?.t;
     expect(created && detailsText && eventHash({ ...created, detailsText })).toBe(created?.hash);
   });
 });

@@ -1,29 +1,15 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { TransitionNotAllowedError, TRANSITIONS, type TenantRegistry, type TenantState } from "../../controlplane";
-import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../support/controlPlaneDb";
+import { describe, expect, it, vi } from "vitest";
+import { TransitionNotAllowedError, TRANSITIONS, type TenantState } from "../../controlplane";
+import { useControlPlaneDatabase } from "../support/controlPlaneFixture";
 import { allStatePairs, pathFromPending } from "../support/lifecyclePaths";
-import { startPostgres, type PostgresServer } from "../support/postgresServer";
 
-let server: PostgresServer;
-let db: ControlPlaneDatabase;
-let registry: TenantRegistry;
+const cp = useControlPlaneDatabase();
 const actor = "test-operator";
 
-beforeAll(async () => {
-  server = await startPostgres();
-  db = await createControlPlaneDatabase(server);
-  registry = db.registry;
-});
-
-afterAll(async () => {
-  await db?.close();
-  await server?.stop();
-});
-
 async function tenantIn(tenantId: string, state: TenantState): Promise<void> {
-  await registry.createTenant(tenantId, { actor });
-  for (const next of pathFromPending(state)) await registry.transition(tenantId, next, { actor });
+  await cp.registry.createTenant(tenantId, { actor });
+  for (const next of pathFromPending(state)) await cp.registry.transition(tenantId, next, { actor });
 }
 
 /** The SQL texts node-postgres sends while `work` runs. */
@@ -41,13 +27,13 @@ describe("tenant lifecycle in the registry and the database (DESIGN §3)", () =>
   it.each(TRANSITIONS.map((t) => [t.number, t] as const))("allowed transition %i succeeds and writes its event", async (number, t) => {
     const tenantId = `allowed-${number}`;
     await tenantIn(tenantId, t.from);
-    const result = await registry.transition(tenantId, t.to, { actor, details: { ticket: `T-${number}` } });
+    const result = await cp.registry.transition(tenantId, t.to, { actor, details: { ticket: `T-${number}` } });
     expect(result.tenant.state).toBe(t.to);
     expect(result.event).toMatchObject({ eventType: t.event, actor, resourceType: "tenant", resourceId: tenantId });
     expect(result.event.details).toEqual({ ticket: `T-${number}`, from: t.from, to: t.to });
     if (t.to === "PROVISIONING") expect(result.tenant.provisioningStartedAt).toBeInstanceOf(Date);
     if (t.from === "PROVISIONING" && t.to === "ACTIVE") expect(result.tenant.provisionedAt).toBeInstanceOf(Date);
-    expect((await registry.verifyChain(tenantId)).ok).toBe(true);
+    expect((await cp.registry.verifyChain(tenantId)).ok).toBe(true);
   });
 
   const refused = allStatePairs().filter((pair) => !pair.allowed);
@@ -61,38 +47,38 @@ describe("tenant lifecycle in the registry and the database (DESIGN §3)", () =>
     async (from, to, index) => {
       const tenantId = `refused-${index}`;
       await tenantIn(tenantId, from);
-      const eventsBefore = (await registry.listEvents(tenantId)).length;
+      const eventsBefore = (await cp.registry.listEvents(tenantId)).length;
       const pairText = `tenant "${tenantId}": transition ${from} -> ${to} is not allowed`;
 
-      const sent = await sqlSentDuring(() => registry.transition(tenantId, to, { actor }));
-      await expect(registry.transition(tenantId, to, { actor })).rejects.toThrow(TransitionNotAllowedError);
-      await expect(registry.transition(tenantId, to, { actor })).rejects.toThrow(pairText);
+      const sent = await sqlSentDuring(() => cp.registry.transition(tenantId, to, { actor }));
+      await expect(cp.registry.transition(tenantId, to, { actor })).rejects.toThrow(TransitionNotAllowedError);
+      await expect(cp.registry.transition(tenantId, to, { actor })).rejects.toThrow(pairText);
       expect(sent.some((sql) => /UPDATE\s+tenants/i.test(sql))).toBe(false);
 
-      const raw = db.pool.query("UPDATE tenants SET state = $2 WHERE tenant_id = $1", [tenantId, to]);
+      const raw = cp.db.pool.query("UPDATE tenants SET state = $2 WHERE tenant_id = $1", [tenantId, to]);
       await expect(raw).rejects.toThrow(pairText);
-      expect((await registry.getTenant(tenantId)).state).toBe(from);
-      expect(await registry.listEvents(tenantId)).toHaveLength(eventsBefore);
+      expect((await cp.registry.getTenant(tenantId)).state).toBe(from);
+      expect(await cp.registry.listEvents(tenantId)).toHaveLength(eventsBefore);
     },
   );
 
   it("refuses a new row in any state but PENDING, and never lets tenant_id change", async () => {
-    await expect(db.pool.query("INSERT INTO tenants (tenant_id, state) VALUES ('born-active', 'ACTIVE')")).rejects.toThrow(
+    await expect(cp.db.pool.query("INSERT INTO tenants (tenant_id, state) VALUES ('born-active', 'ACTIVE')")).rejects.toThrow(
       'tenant "born-active": a new tenant starts in PENDING, not ACTIVE',
     );
-    await registry.createTenant("renamed", { actor });
-    await expect(db.pool.query("UPDATE tenants SET tenant_id = 'other' WHERE tenant_id = 'renamed'")).rejects.toThrow("tenant_id never changes");
+    await cp.registry.createTenant("renamed", { actor });
+    await expect(cp.db.pool.query("UPDATE tenants SET tenant_id = 'other' WHERE tenant_id = 'renamed'")).rejects.toThrow("tenant_id never changes");
   });
 
   it("refuses an unknown state by CHECK, and DELETE for the runtime role", async () => {
-    await registry.createTenant("checked", { actor });
-    await expect(db.pool.query("UPDATE tenants SET state = 'ARCHIVED' WHERE tenant_id = 'checked'")).rejects.toThrow(/not allowed|tenants_state_known/);
-    await expect(db.pool.query("DELETE FROM tenants WHERE tenant_id = 'checked'")).rejects.toThrow(/permission denied for table tenants/);
+    await cp.registry.createTenant("checked", { actor });
+    await expect(cp.db.pool.query("UPDATE tenants SET state = 'ARCHIVED' WHERE tenant_id = 'checked'")).rejects.toThrow(/not allowed|tenants_state_known/);
+    await expect(cp.db.pool.query("DELETE FROM tenants WHERE tenant_id = 'checked'")).rejects.toThrow(/permission denied for table tenants/);
   });
 
   it("keeps the guard on for a superuser with session_replication_role = replica", async () => {
     await tenantIn("replica", "ACTIVE");
-    const client = new pg.Client({ connectionString: db.superuserUrl });
+    const client = new pg.Client({ connectionString: cp.db.superuserUrl });
     await client.connect();
     try {
       await client.query("SET session_replication_role = replica");
