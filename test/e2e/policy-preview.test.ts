@@ -5,12 +5,12 @@
  * the loopback Hetzner API double (which also shows that a preview makes no API call).
  *
  * Needs the engine from scripts/setup-engine.sh (`pulumi`, the Node.js language host, the hcloud
- * provider). Skipped, with the reason printed, only when no `pulumi` binary can be found.
+ * provider); without it the suite fails with the command that builds it.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { delimiter, join, resolve } from "node:path";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firewallRuleProblems } from "../../policy/firewallPorts";
 import { plainCredentialFindings } from "../../policy/credentialsSecret";
@@ -18,47 +18,13 @@ import { POLICY_PACK_NAME } from "../../policy/policies";
 import { redisAclProblems } from "../../policy/redisAclScope";
 import { describeResource, RESOURCE_TYPES } from "../../policy/resourceTypes";
 import { startHcloudApiDouble, type HcloudApiDouble } from "../doubles/hcloud/server";
+import { ensureEngine } from "../stacks/support/engine";
 
 const ROOT = resolve(__dirname, "../..");
 const POLICY_DIR = join(ROOT, "policy");
 const FIXTURES = join(ROOT, "test/policy/fixtures");
 const HCLOUD_TOKEN = "policy-preview-test-token-".padEnd(64, "x");
 const PACK_VERSION = (require(join(POLICY_DIR, "package.json")) as { version: string }).version;
-
-/** The environment with the engine on PATH: the current one, or the current one plus setup-engine.sh's env.sh. */
-function engineEnvironment(): { env: NodeJS.ProcessEnv; pulumi?: string; reason?: string } {
-  const find = (env: NodeJS.ProcessEnv) =>
-    (env["PATH"] ?? "")
-      .split(delimiter)
-      .filter(Boolean)
-      .map((dir) => join(dir, "pulumi"))
-      .find((file) => {
-        try {
-          accessSync(file, constants.X_OK);
-          return true;
-        } catch {
-          return false;
-        }
-      });
-  const onPath = find(process.env);
-  if (onPath) return { env: { ...process.env }, pulumi: onPath };
-  const envFile = join(process.env["FROSTBYTE_TOOLS_CACHE"] ?? join(homedir(), ".cache/frostbyte-tools"), "env.sh");
-  if (!existsSync(envFile)) {
-    return { env: process.env, reason: `no pulumi on PATH and no ${envFile}; build the engine with: source "$(bash scripts/setup-engine.sh)"` };
-  }
-  const dump = execFileSync("bash", ["-c", 'source "$1" >/dev/null && env -0', "env", envFile], { encoding: "utf8" });
-  const env = Object.fromEntries(
-    dump
-      .split("\0")
-      .filter((line) => line.includes("="))
-      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-  ) as NodeJS.ProcessEnv;
-  const pulumi = find(env);
-  return pulumi ? { env, pulumi } : { env, reason: `no pulumi on PATH, and ${envFile} does not put one there; rebuild with: source "$(bash scripts/setup-engine.sh)"` };
-}
-
-const engine = engineEnvironment();
-if (!engine.pulumi) console.warn(`[policy-preview] SKIPPED: ${engine.reason}`);
 
 interface Run {
   readonly code: number | null;
@@ -77,11 +43,13 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
   });
 }
 
-describe.skipIf(!engine.pulumi)("pulumi preview --policy-pack policy (real engine)", () => {
+describe("pulumi preview --policy-pack policy (real engine)", () => {
   let workDir: string;
   let hcloud: HcloudApiDouble;
+  let pulumi: string;
 
   beforeAll(async () => {
+    pulumi = ensureEngine();
     // The pack runs from compiled JavaScript (policy/README.md); build it from the current sources.
     execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(POLICY_DIR, "tsconfig.build.json")], { cwd: ROOT, stdio: "inherit" });
     workDir = mkdtempSync(join(tmpdir(), "frostbyte-policy-preview-"));
@@ -101,13 +69,12 @@ describe.skipIf(!engine.pulumi)("pulumi preview --policy-pack policy (real engin
     const state = join(workDir, `${fixture}-state`);
     mkdirSync(state);
     const env: NodeJS.ProcessEnv = {
-      ...engine.env,
+      ...process.env,
       PULUMI_BACKEND_URL: `file://${state}`,
       PULUMI_CONFIG_PASSPHRASE: "policy-preview-test-only",
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     };
-    const pulumi = engine.pulumi!;
     const steps: [string, string[]][] = [
       ["stack init", ["stack", "init", "e2e", "--non-interactive"]],
       ["config set hcloud:token", ["config", "set", "--secret", "hcloud:token", HCLOUD_TOKEN]],
