@@ -17,7 +17,7 @@ import { redisAclRules } from "../components/redis/aclRules";
 import { deleteAclUser, getAclUser, setAclUser } from "../components/redis/aclOperations";
 import { createCollection, deleteCollection, getCollection } from "../components/qdrant/collectionOperations";
 import { generateAgeKeyPair } from "../components/secrets/ageKeyRuntime";
-import { deleteSecretsFile, sopsEncryptYaml, storeSecretsFile, TenantRegistry } from "../controlplane";
+import { deleteSecretsFile, sopsEncryptYaml, storeSecretsFile } from "../controlplane";
 import type { LocalEnvironment } from "../test/e2e/support/localEnvironment";
 import { HetznerDirect } from "./hetznerDirect";
 
