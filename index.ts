@@ -36,6 +36,7 @@ const tenants = config.tenants.map(
       config: entry.config,
       mode: config.mode,
       suspended: entry.suspended,
+      credentialRotation: entry.rotation,
       providers,
       controlPlaneDbUrl: config.controlPlaneDbUrl,
       operatorAgeRecipients: config.operatorAgeRecipients,

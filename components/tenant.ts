@@ -11,7 +11,7 @@ import { RedisAclUser, redisAclRules } from "./redis";
 import { createTenantSecretMaterial } from "./secrets";
 import { TenantIsolationVerification } from "./verification";
 import { monitorAcceptsErrorHooks, TenantProvisioningComplete, TenantProvisioningStart, tenantFailureHook } from "./registry";
-import { EMBEDDING_DIMENSIONS, parseTenantConfig, type Mode, type TenantConfig } from "./validation";
+import { EMBEDDING_DIMENSIONS, INITIAL_ROTATION, parseTenantConfig, rotationTokenProblem, type Mode, type TenantConfig } from "./validation";
 
 export const TENANT_TYPE = "frostbyte:tenant:Tenant";
 
@@ -29,7 +29,10 @@ export interface TenantArgs {
   readonly providers: StoreProviders;
   /** The stores' public addresses, published in the tenant's endpoints. */
   readonly storeEndpoints: StoreEndpoints;
-  /** Changing this regenerates every credential of the tenant. */
+  /**
+   * The rotation token (`initial` by default): changing it regenerates every credential of the
+   * tenant and its age key, re-encrypts its secrets file, and records TENANT_CREDENTIALS_ROTATED.
+   */
   readonly credentialRotation?: string;
   /** The control-plane database, for recording a failed step from the engine's error hook. */
   readonly controlPlaneDbUrl: string;
@@ -72,6 +75,9 @@ export class Tenant extends pulumi.ComponentResource {
     const tenantId = assertTenantId(args.tenantId);
     const config = parseTenantConfig(args.config, `tenant "${tenantId}".config`);
     if (args.mode === "online" && !args.providers.hcloud) throw new Error(`tenant "${tenantId}": online mode needs an hcloud provider`);
+    const rotation = args.credentialRotation ?? INITIAL_ROTATION;
+    const rotationProblem = rotationTokenProblem(rotation);
+    if (rotationProblem !== undefined) throw new Error(`tenant "${tenantId}".credentialRotation: ${rotationProblem}`);
     super(TENANT_TYPE, name, {}, opts);
 
     this.tenantId = tenantId;
@@ -85,7 +91,7 @@ export class Tenant extends pulumi.ComponentResource {
       name,
       names,
       {
-        rotation: args.credentialRotation ?? "initial",
+        rotation,
         operatorAgeRecipients: args.operatorAgeRecipients,
         qdrantAdminKey: args.qdrantAdminKey,
       },
@@ -155,6 +161,7 @@ export class Tenant extends pulumi.ComponentResource {
     const provisioned: Record<string, pulumi.CustomResource> = {
       minioBucket: storage.bucket,
       minioBucketVersioning: storage.versioning,
+      minioBucketObjects: storage.objects,
       minioUser: storage.user,
       minioPolicy: storage.policy,
       minioPolicyAttachment: storage.attachment,
@@ -190,6 +197,7 @@ export class Tenant extends pulumi.ComponentResource {
         resources: storeIds,
         suspended,
         provisioningRun: start.provisioningRun,
+        credentialRotation: rotation,
       },
       { parent: this, dependsOn: [...Object.values(provisioned), verification] },
     );

@@ -84,3 +84,11 @@ export class MigrationError extends Error {
     this.name = "MigrationError";
   }
 }
+
+/** A rotation token that breaks its rule, or a stored token that is not the one the caller read. */
+export class CredentialRotationError extends Error {
+  constructor(readonly tenantId: string, reason: string) {
+    super(`tenant "${tenantId}": credential rotation ${reason}`);
+    this.name = "CredentialRotationError";
+  }
+}

@@ -1,4 +1,8 @@
-/** The audit event types of DESIGN §5; the database's CHECK on `audit_events.event_type` lists the same ten. */
+/**
+ * The audit event types of DESIGN §5, plus TENANT_CREDENTIALS_ROTATED (an addition: a rotation
+ * changes no state, so §5 has no event for it); the database's CHECK on `audit_events.event_type`
+ * (migrations 002, 007) lists the same eleven.
+ */
 export const AUDIT_EVENT_TYPES = [
   "TENANT_CREATED",
   "TENANT_PROVISION_STARTED",
@@ -10,6 +14,7 @@ export const AUDIT_EVENT_TYPES = [
   "TENANT_RESUMED",
   "TENANT_DEPROVISION_STARTED",
   "TENANT_DEPROVISIONED",
+  "TENANT_CREDENTIALS_ROTATED",
 ] as const;
 
 /** One of the §5 audit event types. */

@@ -7,6 +7,7 @@ export { canonicalEvent, canonicalField, canonicalTimestamp, eventHash, CANONICA
 export { assertControlPlaneUrl, createControlPlanePool, withTransaction, type ControlPlanePoolOptions, type Queryable } from "./db";
 export {
   ControlPlaneUrlError,
+  CredentialRotationError,
   InvalidAgePublicKeyError,
   InvalidAuditEventError,
   MigrationError,
@@ -30,7 +31,7 @@ export {
   type TenantState,
 } from "./lifecycle";
 export { CONTROL_PLANE_SCHEMA, defaultMigrationsDir, migrateControlPlane, MIGRATIONS_TABLE, type MigrateOptions } from "./migrate";
-export { TenantRegistry, type ChangeOptions, type CreateTenantOptions, type StandaloneEventInput, type TransitionResult } from "./registry";
+export { TenantRegistry, type ChangeOptions, type CredentialRotationInput, type CreateTenantOptions, type StandaloneEventInput, type TransitionResult } from "./registry";
 export { assertNoSecrets } from "./secretGuard";
 export type { Tenant, TenantEndpoints } from "./tenantRecord";
 export { ConfigValidationError } from "../components/validation";

@@ -6,11 +6,11 @@
 import { isDeepStrictEqual } from "node:util";
 import type pg from "pg";
 import { assertTenantId } from "../components/naming";
-import { parseTenantConfig } from "../components/validation";
+import { INITIAL_ROTATION, parseTenantConfig, rotationTokenProblem } from "../components/validation";
 import { agePublicKeyProblem } from "./agePublicKey";
 import { appendEvent, assertActor, assertEventDetails, listEvents, verifyChain, type AuditEvent, type ChainVerification } from "./audit";
 import { withTransaction } from "./db";
-import { InvalidAgePublicKeyError, InvalidAuditEventError, TenantAlreadyExistsError, TenantNotFoundError, UnknownStateError } from "./errors";
+import { CredentialRotationError, InvalidAgePublicKeyError, InvalidAuditEventError, TenantAlreadyExistsError, TenantNotFoundError, UnknownStateError } from "./errors";
 import { STANDALONE_EVENT_TYPES, type StandaloneEventType } from "./eventTypes";
 import { isJsonObject, type JsonObject } from "./json";
 import { assertTransition, isTenantState, TENANT_STATES, type LifecycleTransition, type TenantState } from "./lifecycle";
@@ -43,6 +43,14 @@ export interface StandaloneEventInput extends ChangeOptions {
   readonly eventType: StandaloneEventType;
   readonly resourceType?: string;
   readonly resourceId?: string;
+}
+
+/** What {@link TenantRegistry.recordCredentialRotation} records. */
+export interface CredentialRotationInput extends ChangeOptions {
+  /** The token the stores held before. */
+  readonly previousRotation: string;
+  /** The token they hold now. */
+  readonly rotation: string;
 }
 
 /** The subject of tenant events in `resource_type` / `resource_id`. */
@@ -186,6 +194,62 @@ export class TenantRegistry {
       [id, publicKey],
     );
     return onlyRow(result, id);
+  }
+
+  /**
+   * Stores the credential rotation token the tenant's stack is to hold next, before the deployment
+   * that applies it; no event (the stack writes TENANT_CREDENTIALS_ROTATED once every store holds the
+   * new credentials). With `expected`, refuses unless the stored token is still that one, so two
+   * concurrent rotations cannot both believe they were first.
+   */
+  async setCredentialRotation(tenantId: string, rotation: string, options: { readonly expected?: string } = {}): Promise<Tenant> {
+    const id = assertTenantId(tenantId);
+    const problem = rotationTokenProblem(rotation);
+    if (problem !== undefined) throw new CredentialRotationError(id, `token ${JSON.stringify(rotation)}: ${problem}`);
+    return withTransaction(this.pool, async (client) => {
+      const current = await lockTenant(client, id);
+      const stored = current.credentialRotation ?? INITIAL_ROTATION;
+      if (options.expected !== undefined && stored !== options.expected) {
+        throw new CredentialRotationError(id, `token is ${JSON.stringify(stored)}, not ${JSON.stringify(options.expected)}: another rotation changed it`);
+      }
+      const updated = await client.query<TenantRow>(
+        `UPDATE tenants SET credential_rotation = $2, updated_at = now() WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`,
+        [id, rotation],
+      );
+      return onlyRow(updated, id);
+    });
+  }
+
+  /**
+   * Records a rotation the stack has applied: stores the token and writes TENANT_CREDENTIALS_ROTATED
+   * (old and new token, and the caller's details; never a secret) in one transaction.
+   */
+  async recordCredentialRotation(tenantId: string, input: CredentialRotationInput): Promise<{ tenant: Tenant; event: AuditEvent }> {
+    const id = assertTenantId(tenantId);
+    for (const token of [input.previousRotation, input.rotation]) {
+      const problem = rotationTokenProblem(token);
+      if (problem !== undefined) throw new CredentialRotationError(id, `token ${JSON.stringify(token)}: ${problem}`);
+    }
+    if (input.previousRotation === input.rotation) throw new CredentialRotationError(id, `token ${JSON.stringify(input.rotation)} did not change: nothing was rotated`);
+    const actor = assertActor(input.actor, `tenant "${id}": TENANT_CREDENTIALS_ROTATED`);
+    const details = input.details ?? {};
+    assertEventDetails(details);
+    return withTransaction(this.pool, async (client) => {
+      await lockTenant(client, id);
+      const updated = await client.query<TenantRow>(
+        `UPDATE tenants SET credential_rotation = $2, updated_at = now() WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`,
+        [id, input.rotation],
+      );
+      const event = await appendEvent(client, {
+        tenantId: id,
+        eventType: "TENANT_CREDENTIALS_ROTATED",
+        actor,
+        resourceType: TENANT_RESOURCE,
+        resourceId: id,
+        details: { ...details, previous_rotation: input.previousRotation, rotation: input.rotation },
+      });
+      return { tenant: onlyRow(updated, id), event };
+    });
   }
 
   /** Appends an event that records no registry change (TENANT_ISOLATION_VERIFIED). */

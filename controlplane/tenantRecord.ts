@@ -24,11 +24,17 @@ export interface Tenant {
   readonly provisionedAt: Date | null;
   readonly agePublicKey: string | null;
   readonly endpoints: TenantEndpoints;
+  /**
+   * The credential rotation token its stack holds (`initial` until the first rotation; migration
+   * 007). Every row read from the database has it; optional only so that hand-built records (test
+   * fixtures) need not name it, and absent means `initial`.
+   */
+  readonly credentialRotation?: string;
 }
 
 /** The columns every tenant query selects, in the shape {@link tenantFromRow} reads. */
 export const TENANT_COLUMNS =
-  "tenant_id, state, config, config_version, created_at, updated_at, provisioning_started_at, provisioned_at, age_public_key, endpoints";
+  "tenant_id, state, config, config_version, created_at, updated_at, provisioning_started_at, provisioned_at, age_public_key, endpoints, credential_rotation";
 
 /** A `tenants` row as node-postgres returns it. */
 export interface TenantRow {
@@ -42,6 +48,7 @@ export interface TenantRow {
   provisioned_at: Date | null;
   age_public_key: string | null;
   endpoints: unknown;
+  credential_rotation: string;
 }
 
 /** Maps a row to a {@link Tenant}, validating its config with the one §6 validator. */
@@ -58,5 +65,6 @@ export function tenantFromRow(row: TenantRow): Tenant {
     provisionedAt: row.provisioned_at,
     agePublicKey: row.age_public_key,
     endpoints: isJsonObject(row.endpoints) ? row.endpoints : {},
+    credentialRotation: row.credential_rotation,
   };
 }

@@ -1,9 +1,11 @@
 /**
- * What a tenant's stack should hold, read from its registry row: the stored config, and suspended
- * exactly when the registry says SUSPENDED. Every caller that drives a tenant's stack from the
+ * What a tenant's stack should hold, read from its registry row: the stored config, suspended
+ * exactly when the registry says SUSPENDED, and the stored credential rotation token (so a later
+ * operation never regenerates credentials by leaving it out). Every caller that drives a tenant's stack from the
  * registry (portal operations, fleet commands, the `frostbyte tenant` operations) builds it here,
  * so they can never disagree about a tenant.
  */
+import { INITIAL_ROTATION } from "../components/validation/rotation";
 import type { Tenant } from "../controlplane";
 import type { TenantDesiredState } from "./tenantStackConfig";
 
@@ -13,5 +15,9 @@ export interface DesiredStateOverrides {
 }
 
 export function desiredStateFromRegistry(tenant: Tenant, overrides: DesiredStateOverrides = {}): TenantDesiredState {
-  return { config: tenant.config, suspended: overrides.suspended ?? tenant.state === "SUSPENDED" };
+  return {
+    config: tenant.config,
+    suspended: overrides.suspended ?? tenant.state === "SUSPENDED",
+    rotation: tenant.credentialRotation ?? INITIAL_ROTATION,
+  };
 }

@@ -7,10 +7,16 @@ import { assertTenantId } from "../components/naming";
 import { parseStackConfig, SECRET_CONFIG_KEYS, type TenantConfig } from "../components/validation";
 import { TENANTS_KEY, type BaseConfig } from "./baseConfig";
 
-/** What the tenant's stack should make of it: its config, and whether its credentials are disabled. */
+/** What the tenant's stack should make of it: its config, whether its credentials are disabled, and their rotation. */
 export interface TenantDesiredState {
   readonly config: TenantConfig;
   readonly suspended: boolean;
+  /**
+   * The credential rotation token (`frostbyte:tenants[].rotation`); a new one regenerates every
+   * credential. Callers that drive a stack from the registry get it from desiredStateFromRegistry;
+   * when absent the entry has none and the program uses `initial`.
+   */
+  readonly rotation?: string;
 }
 
 /**
@@ -22,7 +28,9 @@ export function tenantStackConfig(base: BaseConfig, tenantId: string, desired: T
   const id = assertTenantId(tenantId);
   const values: Record<string, string> = {
     ...base.values,
-    [TENANTS_KEY]: JSON.stringify([{ id, config: desired.config, suspended: desired.suspended }]),
+    [TENANTS_KEY]: JSON.stringify([
+      { id, config: desired.config, suspended: desired.suspended, ...(desired.rotation !== undefined ? { rotation: desired.rotation } : {}) },
+    ]),
   };
   parseStackConfig((key) => values[key]);
   const secret = new Set(SECRET_CONFIG_KEYS);

@@ -1,12 +1,12 @@
 /**
  * The operations on tenant stacks (`tenant-{id}`, one per tenant): provision, preview, update
- * config, suspend, resume, deprovision, outputs. Every operation needs the tenant's reservation,
+ * config, suspend, resume, deprovision, outputs, and the refreshed preview (drift) and update of
+ * the fleet commands. Every operation needs the tenant's reservation,
  * so two operations on one tenant never share its stack; a second one is refused with
  * TenantBusyError by `reserve`, never queued.
  */
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { assertTenantId } from "../components/naming";
-import type { TenantConfig } from "../components/validation";
 import type { JsonObject } from "../controlplane/json";
 import type { BaseConfig } from "./baseConfig";
 import { StackCommandError, TenantStackNotFoundError } from "./errors";
@@ -84,14 +84,14 @@ export class TenantStacks {
     return this.deploy(reservation, desired, hooks);
   }
 
-  /** Sets the tenant's `suspended` flag (every credential disabled, data kept), `up`. */
-  suspend(reservation: TenantReservation, config: TenantConfig, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
-    return this.deploy(reservation, { config, suspended: true }, hooks);
+  /** Sets the tenant's `suspended` flag (every credential disabled, data kept), `up`; the rest of `desired` (config, rotation) is kept. */
+  suspend(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
+    return this.deploy(reservation, { ...desired, suspended: true }, hooks);
   }
 
-  /** Clears the tenant's `suspended` flag, `up`. */
-  resume(reservation: TenantReservation, config: TenantConfig, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
-    return this.deploy(reservation, { config, suspended: false }, hooks);
+  /** Clears the tenant's `suspended` flag, `up`; the rest of `desired` is kept. */
+  resume(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
+    return this.deploy(reservation, { ...desired, suspended: false }, hooks);
   }
 
   /** What `up` would change, without changing anything but the stack's config file. */
@@ -99,6 +99,25 @@ export class TenantStacks {
     const stack = await this.prepare(reservation, desired, hooks);
     return this.engine(stack, hooks, "preview-started", (onEvent) =>
       stack.preview({ color: "never", onEvent, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
+    );
+  }
+
+  /**
+   * Drift: `preview --refresh`, i.e. what `up` would change once the state has been read back from
+   * the stores (a change made out of band shows up as a change). The refreshed state is not saved.
+   */
+  async previewRefreshed(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
+    const stack = await this.prepare(reservation, desired, hooks);
+    return this.engine(stack, hooks, "preview-started", (onEvent) =>
+      stack.preview({ color: "never", refresh: true, onEvent, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
+    );
+  }
+
+  /** `up --refresh`: converges the stores to the desired state, including what was changed out of band. */
+  async updateRefreshed(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
+    const stack = await this.prepare(reservation, desired, hooks);
+    return this.engine(stack, hooks, "update-started", (onEvent) =>
+      stack.up({ color: "never", refresh: true, onEvent, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
     );
   }
 

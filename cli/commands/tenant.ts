@@ -1,8 +1,9 @@
-/** `frostbyte tenant list|show <id>`: reads the registry. */
+/** `frostbyte tenant list|show <id>`: reads the registry; `rotate|suspend|resume <id>` (tenantOperations.ts) drive the tenant's stack. */
 import type { Command } from "commander";
 import type { Tenant } from "../../controlplane";
 import { withRegistry } from "../controlPlane";
 import type { CliIo } from "../io";
+import { registerTenantOperations } from "./tenantOperations";
 
 const LIST_HEADER = ["TENANT", "STATE", "CONFIG VERSION", "CREATED", "UPDATED"] as const;
 
@@ -38,4 +39,5 @@ export function registerTenantCommands(program: Command, io: CliIo): void {
     .description("show one tenant's registry row as JSON")
     .argument("<id>", "tenant id")
     .action((id: string) => tenantShow(io, id));
+  registerTenantOperations(tenant, io);
 }

@@ -13,6 +13,8 @@ export interface TenantProvisioningCompleteArgs {
   readonly suspended: pulumi.Input<boolean>;
   /** The start marker's run counter: a new provisioning run always completes here. */
   readonly provisioningRun: pulumi.Input<number>;
+  /** The credential rotation token the stores now hold; a new one is recorded as a rotation. */
+  readonly credentialRotation: pulumi.Input<string>;
 }
 
 interface CompleteInputs {
@@ -21,8 +23,16 @@ interface CompleteInputs {
   readonly resources: JsonObject;
   readonly suspended: boolean;
   readonly provisioningRun: number;
+  /** Absent in the state of a resource created before rotation existed: that is `initial`. */
+  readonly credentialRotation?: string;
   readonly providerVersion: string;
 }
+
+/**
+ * The rotation token a state or input stands for. The literal is INITIAL_ROTATION
+ * (validation/rotation.ts), written out so the serialised provider captures no module.
+ */
+const rotationOf = (inputs: CompleteInputs): string => inputs.credentialRotation ?? "initial";
 
 /** Loaded by path inside each call; see providerRuntime.ts for why it is not captured. */
 const RUNTIME_MODULE = `${__dirname}/providerRuntime`;
@@ -34,18 +44,20 @@ const provisioningCompleteProvider: pulumi.dynamic.ResourceProvider & ControlPla
   },
   async diff(_id, olds: CompleteInputs, news: CompleteInputs) {
     const keys = ["endpoints", "resources", "suspended", "provisioningRun", "providerVersion"] as const;
-    const inputsChanged = keys.some((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
+    const inputsChanged = keys.some((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key])) || rotationOf(olds) !== rotationOf(news);
     const state = await runtime().registryState(this.controlPlaneDbUrl, news.tenantId);
     const wanted = news.suspended ? "SUSPENDED" : "ACTIVE";
     const registryBehind = state !== undefined && state !== wanted;
     return { changes: inputsChanged || registryBehind, replaces: olds.tenantId !== news.tenantId ? ["tenantId"] : [] };
   },
   async create(inputs: CompleteInputs) {
-    await runtime().finishProvisioning(this.controlPlaneDbUrl, inputs);
+    await runtime().finishProvisioning(this.controlPlaneDbUrl, { ...inputs, rotation: rotationOf(inputs) });
     return { id: inputs.tenantId, outs: inputs };
   },
-  async update(_id, _olds: CompleteInputs, news: CompleteInputs) {
-    await runtime().finishProvisioning(this.controlPlaneDbUrl, news);
+  async update(_id, olds: CompleteInputs, news: CompleteInputs) {
+    // Runs after every store took the new credentials and the isolation check passed with them, so
+    // a changed token here is a rotation that really happened.
+    await runtime().finishProvisioning(this.controlPlaneDbUrl, { ...news, rotation: rotationOf(news), previousRotation: rotationOf(olds) });
     return { outs: news };
   },
   async delete(_id, olds: CompleteInputs) {
@@ -55,8 +67,9 @@ const provisioningCompleteProvider: pulumi.dynamic.ResourceProvider & ControlPla
 
 /**
  * The last resource of a tenant: it depends on every store (and the isolation check), so its
- * create/update runs only once they all exist (→ ACTIVE, endpoints, TENANT_PROVISIONED) and its
- * delete runs first in a destroy (→ DEPROVISIONING).
+ * create/update runs only once they all exist (→ ACTIVE, endpoints, TENANT_PROVISIONED; a new
+ * rotation token → TENANT_CREDENTIALS_ROTATED) and its delete runs first in a destroy
+ * (→ DEPROVISIONING).
  */
 export class TenantProvisioningComplete extends pulumi.dynamic.Resource {
   declare readonly tenantId: pulumi.Output<string>;

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { TenantNotFoundError, TenantRegistry, type JsonObject, type Tenant, type TenantState } from "../../controlplane";
+import { tenantNames } from "../naming";
 import type { TenantConfig } from "../validation";
 
 /** Who the registry records as making the change when the stack does it. */
@@ -18,6 +19,10 @@ export interface ProvisioningResult {
   /** Ids of the resources that were provisioned, for the audit event. */
   readonly resources: JsonObject;
   readonly suspended: boolean;
+  /** The credential rotation token the stores hold now. */
+  readonly rotation?: string;
+  /** The token they held before this run (absent on a first provisioning). */
+  readonly previousRotation?: string;
 }
 
 async function find(registry: TenantRegistry, tenantId: string): Promise<Tenant | undefined> {
@@ -81,7 +86,33 @@ export async function completeProvisioning(pool: pg.Pool, result: ProvisioningRe
   if (tenant.state !== wanted) {
     throw new Error(`tenant "${result.tenantId}" is ${tenant.state} after provisioning; expected ${wanted}`);
   }
+  if (result.rotation !== undefined) await recordRotation(registry, tenant, result.rotation, result.previousRotation);
   return tenant.state;
+}
+
+/**
+ * Keeps `credential_rotation` equal to the token the stores hold. A token that changed since the
+ * last run is a rotation the stores have taken (this runs after every store and the isolation check
+ * with the new credentials): TENANT_CREDENTIALS_ROTATED says which credentials, never their values.
+ */
+async function recordRotation(registry: TenantRegistry, tenant: Tenant, rotation: string, previousRotation: string | undefined): Promise<void> {
+  if (previousRotation !== undefined && previousRotation !== rotation) {
+    const names = tenantNames(tenant.tenantId);
+    const details: JsonObject = {
+      rotated: [
+        `MinIO secret key of user ${names.minio.user}`,
+        `PostgreSQL password of role ${names.postgres.role}`,
+        `Redis password of ACL user ${names.redis.user}`,
+        "age key pair of the tenant (the old identity leaves the stack's state)",
+      ],
+      age_recipient: tenant.agePublicKey,
+      sops_file: `${names.secretsFile} re-encrypted to the new age recipient and the operators' recipients`,
+      unchanged: ["Qdrant collection token: signed with the Qdrant admin key, so only rotating frostbyte:qdrant.apiKey revokes it"],
+    };
+    await registry.recordCredentialRotation(tenant.tenantId, { actor: STACK_ACTOR, previousRotation, rotation, details });
+  } else if (tenant.credentialRotation !== rotation) {
+    await registry.setCredentialRotation(tenant.tenantId, rotation);
+  }
 }
 
 /** Moves the tenant into DEPROVISIONING before its stores are destroyed. */

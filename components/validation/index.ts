@@ -2,6 +2,7 @@
 export * from "./errors";
 export * from "./network";
 export * from "./offlineConfig";
+export * from "./rotation";
 export * from "./tenantConfig";
 export * from "./stackConfig";
 export { assertTenantId, InvalidTenantIdError, tenantIdProblem, TENANT_ID_RULE } from "../naming";

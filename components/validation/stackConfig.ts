@@ -2,6 +2,7 @@ import { z } from "zod";
 import { tenantIdProblem, TENANT_ID_RULE } from "../naming";
 import { ConfigValidationError, problemsFromZod, type ConfigProblem } from "./errors";
 import { offlineConfigSchema, offlineStoreProblems, type OfflineConfig } from "./offlineConfig";
+import { INITIAL_ROTATION, ROTATION_TOKEN_PATTERN, ROTATION_TOKEN_RULE } from "./rotation";
 import { tenantConfigSchema, type TenantConfig } from "./tenantConfig";
 
 /** Where the stores of a stack run: Hetzner Cloud, or containers on an air-gapped Docker host. */
@@ -17,6 +18,8 @@ const tenantEntry = z.strictObject({
   config: tenantConfigSchema.prefault({}),
   /** Suspension keeps data and disables every credential (DESIGN §3 transitions 7/8). */
   suspended: z.boolean().default(false),
+  /** Keeper of every generated credential and the age key: a new token rotates them all. */
+  rotation: z.string({ error: ROTATION_TOKEN_RULE }).regex(ROTATION_TOKEN_PATTERN, { error: ROTATION_TOKEN_RULE }).default(INITIAL_ROTATION),
 });
 
 const tenants = z.array(tenantEntry).superRefine((entries, ctx) => {
@@ -101,6 +104,8 @@ export interface TenantEntry {
   readonly id: string;
   readonly config: TenantConfig;
   readonly suspended: boolean;
+  /** The credential rotation token (`initial` until the first rotation). */
+  readonly rotation: string;
 }
 
 /** The validated stack configuration; everything the program needs, typed. */

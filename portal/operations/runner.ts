@@ -135,10 +135,10 @@ export class OperationRunner {
         outcome = await stacks.preview(reservation, desired, hooks);
         break;
       case "suspend":
-        outcome = await stacks.suspend(reservation, tenant.config, hooks);
+        outcome = await stacks.suspend(reservation, desired, hooks);
         break;
       case "resume":
-        outcome = await stacks.resume(reservation, tenant.config, hooks);
+        outcome = await stacks.resume(reservation, desired, hooks);
         break;
       case "deprovision": {
         const destroyed = await stacks.deprovision(reservation, hooks);

@@ -7,6 +7,7 @@
  * tenant FAILED with an audit event, after which a retry converges.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +21,28 @@ import { PROJECT_ROOT } from "./support/localStack";
 import { leftovers, reach } from "./support/storeChecks";
 
 const PASSPHRASE = "frostbyte-portal-e2e";
+
+/** Every process below `root` (from /proc), children before grandchildren. */
+function descendantsOf(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parentOf.set(Number(entry), Number(fields[1]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  for (let frontier = [root]; frontier.length > 0; ) {
+    const next = [...parentOf].filter(([, parent]) => frontier.includes(parent)).map(([pid]) => pid);
+    found.push(...next);
+    frontier = next;
+  }
+  return found;
+}
 
 interface Operation {
   readonly operationId: string;
@@ -67,8 +90,16 @@ describe("the portal with the real engine and real stores", () => {
     portal = undefined;
     if (!running || running.child.exitCode !== null) return;
     const exited = new Promise((resolve) => running.child.once("exit", resolve));
-    if (signal === "SIGKILL" && running.child.pid !== undefined) process.kill(-running.child.pid, "SIGKILL");
-    else running.child.kill(signal);
+    if (signal === "SIGKILL" && running.child.pid !== undefined) {
+      // The engine starts each plugin in a process group of its own: kill every descendant.
+      for (const pid of [running.child.pid, ...descendantsOf(running.child.pid)]) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }
+    } else running.child.kill(signal);
     await exited;
   }
 
@@ -143,6 +174,8 @@ describe("the portal with the real engine and real stores", () => {
   afterAll(async () => {
     await stopPortal("SIGKILL").catch(() => undefined);
     await env?.stop();
+    // The tenants' stack config files of the stacks this test left (their backend is deleted below).
+    for (const id of ["acme", "globex", "initech"]) await rm(join(PROJECT_ROOT, `Pulumi.tenant-${id}.yaml`), { force: true });
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -146,7 +146,7 @@ describe("the other operations", () => {
     const updated = (await events("acme")).find((e) => e.eventType === "TENANT_CONFIG_UPDATED");
     expect(updated?.details).toMatchObject({ old_config_version: 1, new_config_version: 2, changed_settings: ["pii", "retention_days"] });
     const stackConfig = await (await h.stacks.createOrSelect("acme")).getAllConfig();
-    expect(JSON.parse(stackConfig["frostbyte:tenants"]?.value ?? "[]")).toEqual([{ id: "acme", config: tenant.config, suspended: false }]);
+    expect(JSON.parse(stackConfig["frostbyte:tenants"]?.value ?? "[]")).toEqual([{ id: "acme", config: tenant.config, suspended: false, rotation: "initial" }]);
   });
 
   it("preview runs and fails without changing the tenant; suspend and resume need ACTIVE and SUSPENDED", async () => {
@@ -163,7 +163,8 @@ describe("the other operations", () => {
     expect(done).toMatchObject({ kind: "suspend", state: "failed" });
     expect(done.result).toEqual({ tenantState: (await h.db.registry.getTenant("globex")).state });
     const stackConfig = await (await h.stacks.createOrSelect("globex")).getAllConfig();
-    expect(JSON.parse(stackConfig["frostbyte:tenants"]?.value ?? "[]")).toMatchObject([{ id: "globex", suspended: true }]);
+    // The registry's rotation token goes with the suspension, so suspending never rotates credentials.
+    expect(JSON.parse(stackConfig["frostbyte:tenants"]?.value ?? "[]")).toEqual([{ id: "globex", config: (await h.db.registry.getTenant("globex")).config, suspended: true, rotation: "initial" }]);
   });
 
   it("DELETE destroys the tenant's stack, removes it, and the tenant ends DEPROVISIONED", async () => {

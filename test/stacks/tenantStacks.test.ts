@@ -120,9 +120,13 @@ describe("tenant stacks (real engine, file backend)", () => {
     const reservation = stacks.reserve("foxtrot", "preview test");
     try {
       await expect(stacks.preview(reservation, desired)).rejects.toThrow(STORES_UNREACHABLE);
-      await expect(stacks.suspend(reservation, desired.config)).rejects.toThrow(StackCommandError);
+      await expect(stacks.suspend(reservation, desired)).rejects.toThrow(StackCommandError);
       const config = await (await stacks.createOrSelect("foxtrot")).getAllConfig();
       expect(JSON.parse(config["frostbyte:tenants"]?.value ?? "[]")).toEqual([{ id: "foxtrot", config: desired.config, suspended: true }]);
+      // Given a desired state, suspend and resume keep its rotation token.
+      await expect(stacks.resume(reservation, { ...desired, rotation: "r3" })).rejects.toThrow(StackCommandError);
+      const resumed = await (await stacks.createOrSelect("foxtrot")).getAllConfig();
+      expect(JSON.parse(resumed["frostbyte:tenants"]?.value ?? "[]")).toEqual([{ id: "foxtrot", config: desired.config, suspended: false, rotation: "r3" }]);
     } finally {
       reservation.release();
     }

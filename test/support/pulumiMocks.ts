@@ -11,6 +11,8 @@ export interface Registration {
   readonly inputs: Record<string, unknown>;
   /** URNs of the resources it explicitly depends on (`dependsOn`). */
   readonly dependencies: readonly string[];
+  /** URN of the resource whose deletion also deletes this one (`deletedWith`), or "". */
+  readonly deletedWith: string;
 }
 
 interface RegisterRequest {
@@ -19,6 +21,7 @@ interface RegisterRequest {
   getParent(): string;
   getCustom(): boolean;
   getDependenciesList(): string[];
+  getDeletedwith(): string;
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -83,6 +86,7 @@ export async function installRecordingMocks(): Promise<{ registrations: Registra
           custom: req.getCustom(),
           inputs: pending.get(key) ?? {},
           dependencies: req.getDependenciesList(),
+          deletedWith: req.getDeletedwith(),
         });
       }
       callback(err, response);

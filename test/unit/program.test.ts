@@ -14,6 +14,7 @@ const T = {
   server: "hcloud:index/server:Server",
   bucket: "minio:index/s3Bucket:S3Bucket",
   versioning: "minio:index/s3BucketVersioning:S3BucketVersioning",
+  bucketObjects: "pulumi-nodejs:dynamic/frostbyte:MinioBucketObjects",
   user: "minio:index/iamUser:IamUser",
   policy: "minio:index/iamPolicy:IamPolicy",
   attachment: "minio:index/iamUserPolicyAttachment:IamUserPolicyAttachment",
@@ -32,7 +33,7 @@ const T = {
 
 /** Every store resource: what the write-back start must precede and its completion must follow. */
 const STORE_TYPES: readonly string[] = [
-  T.network, T.subnet, T.firewall, T.server, T.bucket, T.versioning, T.user, T.policy, T.attachment, T.role, T.database, T.grant, T.collection, T.redisUser,
+  T.network, T.subnet, T.firewall, T.server, T.bucket, T.versioning, T.bucketObjects, T.user, T.policy, T.attachment, T.role, T.database, T.grant, T.collection, T.redisUser,
 ];
 
 function tenantOf(registrations: Registration[], urn: string): string | undefined {
@@ -70,15 +71,25 @@ describe("the program under mocks, online mode", () => {
       const counts = Object.fromEntries(Object.values(T).map((type) => [type, children.filter((c) => c.type === type).length]));
       expect(counts).toEqual({
         [T.network]: 1, [T.subnet]: 1, [T.firewall]: 1, [T.server]: 1,
-        [T.bucket]: 1, [T.versioning]: 1, [T.user]: 1, [T.policy]: 1, [T.attachment]: 1,
+        [T.bucket]: 1, [T.versioning]: 1, [T.bucketObjects]: 1, [T.user]: 1, [T.policy]: 1, [T.attachment]: 1,
         [T.role]: 1, [T.database]: 1, [T.grant]: 1,
         [T.collection]: 1, [T.redisUser]: 1, [T.password]: 3, [T.start]: 1, [T.complete]: 1, [T.verification]: 1, [T.ageKey]: 1, [T.secretsFile]: 1,
       });
-      expect(children).toHaveLength(22);
+      expect(children).toHaveLength(23);
     }
     const orphans = registrations.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && tenantOf(registrations, r.urn) === undefined);
     expect(orphans.map((o) => o.type)).toEqual([]);
     expect(registrations.filter((r) => r.type === TENANT).map((r) => r.name).sort()).toEqual(["acme", "globex-eu"]);
+  });
+
+  it("empties the bucket before its delete: the objects resource depends on the bucket, whose own force-destroy stays off", () => {
+    const children = childrenOf(registrations, "acme");
+    const bucket = one(children, T.bucket);
+    const objects = one(children, T.bucketObjects);
+    expect(bucket.inputs).toMatchObject({ bucket: "tenant-acme", forceDestroy: false });
+    expect(objects.inputs).toMatchObject({ tenantId: "acme", bucket: "tenant-acme" });
+    expect(objects.dependencies).toContain(bucket.urn);
+    expect(objects.dependencies).toContain(one(children, T.versioning).urn);
   });
 
   it("touches no store before the write-back start, and completes only after every store", () => {
@@ -87,7 +98,7 @@ describe("the program under mocks, online mode", () => {
       const start = one(children, T.start);
       const complete = one(children, T.complete);
       const stores = children.filter((c) => STORE_TYPES.includes(c.type));
-      expect(stores).toHaveLength(14);
+      expect(stores).toHaveLength(15);
       const dependsOnStart = (r: Registration, seen = new Set<string>()): boolean =>
         r.dependencies.includes(start.urn) ||
         r.dependencies.some((urn) => !seen.has(urn) && seen.add(urn) && dependsOnStart(registrations.find((x) => x.urn === urn)!, seen));

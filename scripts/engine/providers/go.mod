@@ -14,6 +14,8 @@ require (
 	github.com/pulumi/pulumi/pkg/v3 v3.259.0
 	github.com/pulumi/pulumi/sdk/v3 v3.259.0
 	github.com/lib/pq v1.12.3
+	// imported by cmd/pulumi-resource-minio/bucketDelete.go; the version terraform-provider-minio v3.3.0 selects
+	github.com/minio/minio-go/v7 v7.0.63
 	github.com/terraform-providers/terraform-provider-postgresql v1.7.1
 	github.com/terraform-providers/terraform-provider-random v1.3.2-0.20260513075824-f8d869dc98d9
 	github.com/terraform-providers/terraform-provider-random/frostbyteshim v0.0.0

@@ -21,8 +21,11 @@ import (
 var version = "0.1.0"
 
 func main() {
+	upstream := minio.Provider()
+	// See bucketDelete.go: upstream's force-destroy of a non-empty bucket races with itself.
+	upstream.ResourcesMap["minio_s3_bucket"].DeleteContext = deleteBucket
 	info := tfbridge.ProviderInfo{
-		P:            shimv2.NewProvider(minio.Provider()),
+		P:            shimv2.NewProvider(upstream),
 		Name:         "minio",
 		GitHubOrg:    "aminueza",
 		Version:      version,
