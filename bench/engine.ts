@@ -65,6 +65,19 @@ async function removeStack(stack: Stack): Promise<void> {
   await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
 }
 
+/** The engine's floor: a no-op preview of a stack with no tenant (CLI, language host, program, providers). */
+async function emptyStackPreview(env: LocalEnvironment, runs: number): Promise<number> {
+  const { stack } = await localStack(`bench-${process.pid}-empty`, localStackConfig(env, []));
+  try {
+    await stack.up({ color: "never" });
+    const times: number[] = [];
+    for (let run = 0; run < runs; run += 1) times.push(await timed(() => stack.preview({ color: "never" })));
+    return median(times);
+  } finally {
+    await removeStack(stack);
+  }
+}
+
 async function directRun(env: LocalEnvironment, run: number): Promise<Record<Operation, number>> {
   const tenantId = `direct-${run}-${randomBytes(2).toString("hex")}`;
   let tenant: Awaited<ReturnType<typeof provisionDirectly>> | undefined;
@@ -115,6 +128,11 @@ async function main(): Promise<void> {
     });
     process.stdout.write(`\nmedian of ${runs} runs, wall clock of the Automation API call (CLI, language host, plugins, program, stores)\n`);
     process.stdout.write(`${table(["operation", "engine", "direct baseline", "ratio", "target"], rows)}\n`);
+    const floor = await emptyStackPreview(env, runs);
+    const preview = median(engine.map((times) => times["no-op preview"]));
+    process.stdout.write(
+      `\nno-op preview of a stack with no tenant (the engine's fixed cost): ${seconds(floor)}; one tenant adds ${seconds(preview - floor)} (${(((preview - floor) / preview) * 100).toFixed(0)} % of its preview)\n`,
+    );
     const costs = await measureStartupCosts();
     process.stdout.write(`\nstart-up costs paid by every engine command (one measurement each)\n${table(["what", "time"], costs.map((cost) => [cost.what, seconds(cost.ms)]))}\n`);
   } finally {

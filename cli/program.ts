@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { registerAuditCommands } from "./commands/audit";
 import { registerDbCommands } from "./commands/db";
+import { registerFleetCommands } from "./commands/fleet";
 import { registerPortalCommands } from "./commands/portal";
 import { registerSecretsCommands } from "./commands/secrets";
 import { registerTenantCommands } from "./commands/tenant";
@@ -14,7 +15,7 @@ import { errorLine } from "./errorLine";
 import type { CliIo } from "./io";
 
 /** Every subcommand group, in the order `--help` lists them. */
-const COMMAND_GROUPS: readonly ((program: Command, io: CliIo) => void)[] = [registerDbCommands, registerTenantCommands, registerAuditCommands, registerSecretsCommands, registerTokenCommands, registerPortalCommands];
+const COMMAND_GROUPS: readonly ((program: Command, io: CliIo) => void)[] = [registerDbCommands, registerTenantCommands, registerAuditCommands, registerSecretsCommands, registerTokenCommands, registerPortalCommands, registerFleetCommands];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("frostbyte")

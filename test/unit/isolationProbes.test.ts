@@ -39,10 +39,29 @@ describe("isolation probes with a tenant's own credentials", () => {
 
   it("PostgreSQL: a neighbour database still open to PUBLIC is a breach, even one the probe did not name", async () => {
     await pg.query("GRANT CONNECT ON DATABASE tenant_globex TO PUBLIC");
-    const result = await probePostgres({ ...pgInput(), foreignDatabase: "tenant_isolation_probe" });
+    const result = await probePostgres({ ...pgInput(), foreignDatabase: "tenant_isolation_probe", settleMs: 1_000 });
     expect(result).toMatchObject({ ownAllowed: true, foreignDenied: false });
     expect(result.evidence).toContain("can still connect to tenant_globex");
     await pg.query("REVOKE ALL ON DATABASE tenant_globex FROM PUBLIC");
+  });
+
+  it("PostgreSQL: a neighbour's database between its CREATE and its REVOKE (being provisioned) is waited for, not a breach", async () => {
+    await pg.query("GRANT CONNECT ON DATABASE tenant_globex TO PUBLIC");
+    const revoked = new Promise((resolve) => setTimeout(resolve, 700)).then(() => pg.query("REVOKE ALL ON DATABASE tenant_globex FROM PUBLIC"));
+    const result = await probePostgres({ ...pgInput(), settleMs: 5_000 });
+    await revoked;
+    expect(result).toMatchObject({ ownAllowed: true, foreignDenied: true });
+  });
+
+  it("PostgreSQL: the tenant's own database still open to PUBLIC is a breach", async () => {
+    await pg.query("GRANT CONNECT ON DATABASE tenant_acme TO PUBLIC");
+    try {
+      const result = await probePostgres({ ...pgInput(), settleMs: 0 });
+      expect(result).toMatchObject({ ownAllowed: true, foreignDenied: false });
+      expect(result.evidence).toBe("its own database tenant_acme still grants CONNECT to PUBLIC");
+    } finally {
+      await pg.query("REVOKE ALL ON DATABASE tenant_acme FROM PUBLIC");
+    }
   });
 
   it("PostgreSQL: a wrong password fails on the tenant's own database", async () => {

@@ -28,15 +28,45 @@ export interface LocalEnvironment {
 export async function startLocalEnvironment(): Promise<LocalEnvironment> {
   const qdrantApiKey = randomBytes(16).toString("hex");
   const hcloudToken = randomBytes(32).toString("hex");
-  const [postgres, redis, minio, qdrant, hcloud, operatorKey] = await Promise.all([
+  const started = await Promise.allSettled([
     startPostgres({ trustedUsers: [MIGRATION_ROLE, RUNTIME_LOGIN] }),
     startRedis({ aclFile: true }),
     startMinio(),
     startQdrantApiDouble({ apiKey: qdrantApiKey }),
     startHcloudApiDouble({ token: hcloudToken, actionDelayMs: 50 }),
     generateAgeKeyPair(),
-  ]);
-  const controlPlane = await createControlPlaneDatabase(postgres);
+  ] as const);
+  // Whatever started is stopped again when anything else failed: no server outlives a failed start.
+  const stopStarted = async () => {
+    const [postgres, redis, minio, qdrant, hcloud] = started;
+    await Promise.allSettled([
+      postgres.status === "fulfilled" ? postgres.value.stop() : undefined,
+      redis.status === "fulfilled" ? redis.value.stop() : undefined,
+      minio.status === "fulfilled" ? minio.value.stop() : undefined,
+      qdrant.status === "fulfilled" ? qdrant.value.close() : undefined,
+      hcloud.status === "fulfilled" ? hcloud.value.close() : undefined,
+    ]);
+  };
+  const failed = started.find((result) => result.status === "rejected");
+  if (failed) {
+    await stopStarted();
+    throw failed.reason;
+  }
+  const [postgres, redis, minio, qdrant, hcloud, operatorKey] = started.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+    PostgresServer,
+    RedisServer,
+    MinioServer,
+    QdrantApiDouble,
+    HcloudApiDouble,
+    { publicKey: string; privateKey: string },
+  ];
+  let controlPlane: ControlPlaneDatabase;
+  try {
+    controlPlane = await createControlPlaneDatabase(postgres);
+  } catch (error) {
+    await stopStarted();
+    throw error;
+  }
   return {
     postgres,
     controlPlane,

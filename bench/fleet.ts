@@ -1,0 +1,282 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:fleet`: does a one-tenant operation get slower as the fleet grows?
+ *
+ * Against the local environment (real PostgreSQL, Redis and MinIO; Hetzner Cloud and Qdrant API
+ * test doubles on loopback), with every tenant really deployed, it measures:
+ *  1. a no-op preview of one tenant when the fleet has 1, 10 and 40 tenants, with one stack per
+ *     tenant (`tenant-{id}`, the portal's and the fleet's model) and with all tenants in one stack
+ *     (where a one-tenant change needs a preview of the whole stack);
+ *  2. `fleet preview` (runFleet over TenantStacks, what `frostbyte fleet preview` runs) of 20
+ *     tenants at concurrency 1 and 4.
+ * Every figure is printed, medians of several runs where cheap, with ratios.
+ *
+ * Run after `npm run build`: `node bin/bench/fleet.js [--runs N] [--sizes 1,10,40] [--fleet-tenants 20]
+ * [--fleet-runs N]` (or BENCH_RUNS, BENCH_FLEET_SIZES, BENCH_FLEET_TENANTS, BENCH_FLEET_RUNS). The program is the build in bin/, copied to
+ * a temp project directory so a rebuild during the run changes nothing; state goes to a temp file
+ * backend. Nothing is written into the repository.
+ */
+import { cp, copyFile, mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import type { Tenant } from "../controlplane";
+import { changeCount, fleetOperation, runFleet, type TenantOperation } from "../fleet";
+import { baseConfigFromValues, createTenantStacks, desiredStateFromRegistry, type StackOperationOutcome, type TenantStacks } from "../stacks";
+import { localStackConfig, startLocalEnvironment, type LocalEnvironment } from "../test/e2e/support/localEnvironment";
+import { setStackConfig } from "../test/e2e/support/localStack";
+import { ensureEngine } from "../test/stacks/support/engine";
+import { median, seconds as secs, table, timed } from "./stats";
+
+const REPO_ROOT = resolve(__dirname, "../..");
+const PASSPHRASE = "frostbyte-bench-fleet";
+/** Tenants deployed at once while the fleet grows (2 cores: more only queue). */
+const DEPLOY_CONCURRENCY = 3;
+const FLEET_CONCURRENCIES = [1, 4] as const;
+const ONE_STACK = "bench-one-stack";
+
+function option(name: string, envName: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return (at > 0 ? process.argv[at + 1] : undefined) ?? process.env[envName] ?? fallback;
+}
+const RUNS = Number(option("runs", "BENCH_RUNS", "3"));
+const FLEET_RUNS = Number(option("fleet-runs", "BENCH_FLEET_RUNS", "1"));
+const SIZES = option("sizes", "BENCH_FLEET_SIZES", "1,10,40").split(",").map(Number);
+const FLEET_PREVIEW_TENANTS = Number(option("fleet-tenants", "BENCH_FLEET_TENANTS", "20"));
+
+const log = (text: string) => process.stderr.write(`[bench:fleet ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+
+/** Runs `work`, returns its wall-clock time and its value. */
+async function timedValue<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  let value!: T;
+  const ms = await timed(async () => {
+    value = await work();
+  });
+  return { ms, value };
+}
+
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+/** A temp project directory: Pulumi.yaml, package.json, a copy of the built program, node_modules linked. */
+async function projectDir(): Promise<{ root: string; workDir: string; stateDir: string }> {
+  const root = await mkdtemp(join(tmpdir(), "frostbyte-bench-fleet-"));
+  const workDir = join(root, "project");
+  await cp(join(REPO_ROOT, "bin"), join(workDir, "bin"), { recursive: true });
+  await copyFile(join(REPO_ROOT, "Pulumi.yaml"), join(workDir, "Pulumi.yaml"));
+  await copyFile(join(REPO_ROOT, "package.json"), join(workDir, "package.json"));
+  await symlink(join(REPO_ROOT, "node_modules"), join(workDir, "node_modules"), "dir");
+  const stateDir = join(root, "state");
+  await mkdir(stateDir);
+  return { root, workDir, stateDir };
+}
+
+const id = (prefix: string, n: number) => `${prefix}${String(n).padStart(2, "0")}`;
+
+/** No-op checks: a preview that would change something means the measurement is not of a no-op. */
+function assertNoChanges(what: string, outcome: StackOperationOutcome | { changeSummary: Record<string, number> }): void {
+  const changes = "changeSummary" in outcome ? changeCount(outcome.changeSummary) : changeCount(outcome.summary?.resourceChanges ?? { unknown: 1 });
+  if (changes !== 0) log(`warning: ${what} would change ${changes} resources; the figure is not of a no-op preview`);
+}
+
+interface SizeFigures {
+  readonly size: number;
+  readonly perTenantDeployMs: number;
+  readonly oneStackDeployMs: number;
+  /** The engine's preview of tenant-p01's stack. */
+  readonly perTenantPreview: number[];
+  /** TenantStacks.preview of p01: the fleet's per-tenant operation (config written, then preview). */
+  readonly perTenantFleetOp: number[];
+  /** The one stack's preview (all `size` tenants). */
+  readonly oneStackPreview: number[];
+}
+
+async function main(): Promise<void> {
+  ensureEngine();
+  log(`sizes ${SIZES.join(", ")}; ${RUNS} runs per one-tenant preview, ${FLEET_RUNS} per fleet preview; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  const [envStarted, projectMade] = await Promise.allSettled([startLocalEnvironment(), projectDir()]);
+  if (envStarted.status === "rejected" || projectMade.status === "rejected") {
+    if (envStarted.status === "fulfilled") await envStarted.value.stop();
+    if (projectMade.status === "fulfilled") await rm(projectMade.value.root, { recursive: true, force: true });
+    throw envStarted.status === "rejected" ? envStarted.reason : (projectMade as PromiseRejectedResult).reason;
+  }
+  const env = envStarted.value;
+  const project = projectMade.value;
+  try {
+    const values: Record<string, unknown> = localStackConfig(env, []).values;
+    delete values["frostbyte:tenants"];
+    const stacks = createTenantStacks(baseConfigFromValues(values), { env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, FROSTBYTE_STATE_DIR: project.stateDir }, workDir: project.workDir });
+    const oneStack = await LocalWorkspace.createOrSelectStack(
+      { stackName: ONE_STACK, workDir: project.workDir },
+      { workDir: project.workDir, envVars: { PULUMI_BACKEND_URL: `file://${project.stateDir}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, PULUMI_SKIP_UPDATE_CHECK: "true" } },
+    );
+    const figures = await measureSizes(env, stacks, oneStack);
+    const fleet = await measureFleetPreview(env, stacks, Math.max(...SIZES));
+    print(figures, fleet);
+  } finally {
+    log("stopping the local environment");
+    await env.stop();
+    await rm(project.root, { recursive: true, force: true });
+  }
+}
+
+/** Deploys tenants `from`..`to` as their own stacks, a few at a time; a failed one is retried once. */
+async function deployPerTenant(env: LocalEnvironment, stacks: TenantStacks, from: number, to: number): Promise<number> {
+  const registry = env.controlPlane.registry;
+  const tenants: Tenant[] = [];
+  for (let n = from; n <= to; n += 1) tenants.push(await registry.createTenant(id("p", n), { actor: "bench-fleet" }));
+  const provision: TenantOperation = async (tenant, hooks) => {
+    const reservation = stacks.reserve(tenant.tenantId, "bench provision");
+    try {
+      const desired = desiredStateFromRegistry(tenant);
+      return await stacks.provision(reservation, desired, hooks).catch((error: unknown) => {
+        log(`${tenant.tenantId}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}; retrying once`);
+        return stacks.updateConfig(reservation, desired, hooks);
+      });
+    } finally {
+      reservation.release();
+    }
+  };
+  const { ms, value: reports } = await timedValue(() => runFleet("up", tenants, provision, { concurrency: DEPLOY_CONCURRENCY }));
+  const failed = reports.filter((report) => report.result === "failed");
+  if (failed.length > 0) throw new Error(`deploying failed: ${failed.map((r) => `${r.tenantId}: ${r.message ?? ""}`).join("; ")}`);
+  return ms;
+}
+
+/** Grows the one stack to `size` tenants with one `up` (retried once). */
+async function deployOneStack(env: LocalEnvironment, stack: Stack, size: number): Promise<number> {
+  const tenants = Array.from({ length: size }, (_, i) => ({ id: id("s", i + 1) }));
+  await setStackConfig(stack, localStackConfig(env, tenants));
+  const ms = await timed(() =>
+    stack.up({ color: "never" }).catch((error: Error) => {
+      log(`one stack up: ${error.message.split("\n").find((l) => l.includes("error")) ?? "failed"}; retrying once`);
+      return stack.up({ color: "never" });
+    }),
+  );
+  return ms;
+}
+
+async function measureSizes(env: LocalEnvironment, stacks: TenantStacks, oneStack: Stack): Promise<SizeFigures[]> {
+  const figures: SizeFigures[] = [];
+  let deployed = 0;
+  for (const size of SIZES) {
+    log(`fleet of ${size}: deploying ${size - deployed} tenant stacks, ${DEPLOY_CONCURRENCY} at a time`);
+    const perTenantDeployMs = await deployPerTenant(env, stacks, deployed + 1, size);
+    log(`fleet of ${size}: ${size - deployed} tenant stacks deployed in ${secs(perTenantDeployMs)}; growing the one stack to ${size} tenants`);
+    const oneStackDeployMs = await deployOneStack(env, oneStack, size);
+    log(`fleet of ${size}: one stack up in ${secs(oneStackDeployMs)}; measuring`);
+    deployed = size;
+
+    const first = id("p", 1);
+    const tenantStack = await stacks.createOrSelect(first);
+    const tenant = await env.controlPlane.registry.getTenant(first);
+    const perTenantPreview: number[] = [];
+    const perTenantFleetOp: number[] = [];
+    const oneStackPreview: number[] = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      const engine = await timedValue(() => tenantStack.preview({ color: "never" }));
+      assertNoChanges(`tenant-${first} preview`, engine.value);
+      perTenantPreview.push(engine.ms);
+
+      const reservation = stacks.reserve(first, "bench preview");
+      let opMs: number;
+      try {
+        const op = await timedValue(() => stacks.preview(reservation, desiredStateFromRegistry(tenant)));
+        assertNoChanges(`TenantStacks.preview(${first})`, op.value);
+        opMs = op.ms;
+      } finally {
+        reservation.release();
+      }
+      perTenantFleetOp.push(opMs);
+
+      const whole = await timedValue(() => oneStack.preview({ color: "never" }));
+      assertNoChanges(`${ONE_STACK} preview`, whole.value);
+      oneStackPreview.push(whole.ms);
+      log(`fleet of ${size}, run ${run + 1}: tenant stack ${secs(engine.ms)}, fleet op ${secs(opMs)}, one stack ${secs(whole.ms)}`);
+    }
+    figures.push({ size, perTenantDeployMs, oneStackDeployMs, perTenantPreview, perTenantFleetOp, oneStackPreview });
+  }
+  return figures;
+}
+
+interface FleetFigures {
+  readonly tenants: number;
+  readonly byConcurrency: ReadonlyMap<number, number[]>;
+}
+
+/** `fleet preview` of the first 20 per-tenant stacks at each concurrency. */
+async function measureFleetPreview(env: LocalEnvironment, stacks: TenantStacks, deployed: number): Promise<FleetFigures> {
+  if (deployed < FLEET_PREVIEW_TENANTS) {
+    log(`deploying tenant stacks ${deployed + 1}–${FLEET_PREVIEW_TENANTS} for the fleet preview`);
+    await deployPerTenant(env, stacks, deployed + 1, FLEET_PREVIEW_TENANTS);
+  }
+  const tenants = await Promise.all(Array.from({ length: FLEET_PREVIEW_TENANTS }, (_, i) => env.controlPlane.registry.getTenant(id("p", i + 1))));
+  const byConcurrency = new Map<number, number[]>();
+  for (const concurrency of FLEET_CONCURRENCIES) {
+    const runs: number[] = [];
+    for (let run = 0; run < FLEET_RUNS; run += 1) {
+      const { ms, value: reports } = await timedValue(() => runFleet("preview", tenants, fleetOperation(stacks, "preview"), { concurrency }));
+      const notUnchanged = reports.filter((report) => report.result !== "unchanged");
+      if (notUnchanged.length > 0) log(`warning: fleet preview at concurrency ${concurrency}: ${notUnchanged.map((r) => `${r.tenantId} ${r.result} ${r.message ?? ""}`).join("; ")}`);
+      runs.push(ms);
+      log(`fleet preview of ${tenants.length} at concurrency ${concurrency}, run ${run + 1}: ${secs(ms)}`);
+    }
+    byConcurrency.set(concurrency, runs);
+  }
+  return { tenants: tenants.length, byConcurrency };
+}
+
+function print(figures: readonly SizeFigures[], fleet: FleetFigures): void {
+  const base = figures[0];
+  const out: string[] = [];
+  out.push(`\nOne-tenant no-op preview by fleet size (median of ${RUNS}; "vs 1" = against the fleet of ${base?.size ?? 1})\n`);
+  out.push(
+    table(
+      ["fleet", "tenant stack: preview", "vs 1", "tenant stack: fleet op", "vs 1", "one stack: preview", "vs 1", "one stack ÷ tenant stack"],
+      figures.map((f) => {
+        const [p, o, s] = [median(f.perTenantPreview), median(f.perTenantFleetOp), median(f.oneStackPreview)];
+        const [p1, o1, s1] = base ? [median(base.perTenantPreview), median(base.perTenantFleetOp), median(base.oneStackPreview)] : [p, o, s];
+        return [String(f.size), secs(p), ratio(p, p1), secs(o), ratio(o, o1), secs(s), ratio(s, s1), ratio(s, p)];
+      }),
+    ),
+  );
+  out.push(`\nEvery run (seconds)\n`);
+  out.push(
+    table(
+      ["fleet", "tenant stack: preview", "tenant stack: fleet op", "one stack: preview", "deploy: new tenant stacks", "deploy: one stack up"],
+      figures.map((f) => {
+        const list = (values: readonly number[]) => values.map((v) => (v / 1000).toFixed(2)).join(" ");
+        return [String(f.size), list(f.perTenantPreview), list(f.perTenantFleetOp), list(f.oneStackPreview), secs(f.perTenantDeployMs), secs(f.oneStackDeployMs)];
+      }),
+    ),
+  );
+  out.push(`\nfleet preview of ${fleet.tenants} tenant stacks (median of ${FLEET_RUNS})\n`);
+  const serial = median(fleet.byConcurrency.get(1) ?? []);
+  out.push(
+    table(
+      ["concurrency", "wall time", "per tenant", "speed-up vs 1"],
+      [...fleet.byConcurrency].map(([concurrency, runs]) => {
+        const ms = median(runs);
+        return [String(concurrency), secs(ms), secs(ms / fleet.tenants), ratio(serial, ms)];
+      }),
+    ),
+  );
+  out.push(
+    "\n" +
+      [
+        `tenant stack: preview   = the engine's preview of tenant-p01's own stack (Automation API, no config write)`,
+        `tenant stack: fleet op  = TenantStacks.preview of p01, what fleet preview and the portal run: config rewritten, then preview`,
+        `one stack: preview      = preview of one stack holding all the fleet's tenants (a one-tenant change needs the whole stack's preview)`,
+      ].join("\n") +
+      "\n",
+  );
+  process.stdout.write(out.join("\n"));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench:fleet failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // A local environment that failed half-way leaves its servers as children; don't wait for them.
+    process.exit(1);
+  },
+);

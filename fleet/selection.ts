@@ -1,0 +1,56 @@
+/**
+ * Which registry tenants a fleet command acts on (pure). A tenant is acted on when its state has a
+ * settled stack (ACTIVE, SUSPENDED, FAILED) and that stack exists; every other tenant is listed
+ * as skipped with the reason, and a tenant with a portal operation queued or running is refused
+ * as busy (reported failed) without touching its stack.
+ */
+import type { Tenant, TenantState } from "../controlplane";
+import { tenantStackName, TENANT_STACK_PREFIX } from "../stacks/stackName";
+
+/** States whose stack a fleet command acts on: settled, or failed (preview shows, `up` retries). */
+export const ACTED_ON_STATES: readonly TenantState[] = ["ACTIVE", "SUSPENDED", "FAILED"];
+
+/** Why a tenant in another state is skipped. */
+const SKIP_REASONS: Readonly<Partial<Record<TenantState, string>>> = {
+  PENDING: "PENDING: not provisioned yet (the portal provisions it)",
+  PROVISIONING: "PROVISIONING: an operation is in progress",
+  DEPROVISIONING: "DEPROVISIONING: an operation is in progress",
+  DEPROVISIONED: "DEPROVISIONED: no stack to act on",
+};
+
+/** One registry tenant in a fleet run. */
+export type FleetEntry =
+  | { readonly kind: "run"; readonly tenant: Tenant }
+  | { readonly kind: "skip"; readonly tenantId: string; readonly reason: string }
+  | { readonly kind: "busy"; readonly tenantId: string; readonly reason: string };
+
+/** The tenants in registry order, and tenant stacks no acted-on tenant accounts for. */
+export interface FleetPlan {
+  readonly entries: readonly FleetEntry[];
+  /** `tenant-*` stacks whose tenant is missing from the registry or in a state that has no stack. */
+  readonly strayStacks: readonly string[];
+}
+
+/**
+ * Plans a fleet run. `stackNames` are the project's stacks in the backend; `portalBusy` maps a
+ * tenant id to the portal operation that holds it (e.g. `update_config 0c1f… running`).
+ */
+export function planFleet(tenants: readonly Tenant[], stackNames: readonly string[], portalBusy: ReadonlyMap<string, string> = new Map()): FleetPlan {
+  const stacks = new Set(stackNames);
+  const accounted = new Set<string>();
+  const entries = tenants.map((tenant): FleetEntry => {
+    const tenantId = tenant.tenantId;
+    const stack = tenantStackName(tenantId);
+    if (!ACTED_ON_STATES.includes(tenant.state)) {
+      if (tenant.state === "PENDING" || tenant.state === "PROVISIONING" || tenant.state === "DEPROVISIONING") accounted.add(stack);
+      return { kind: "skip", tenantId, reason: SKIP_REASONS[tenant.state] ?? `${tenant.state}: not acted on` };
+    }
+    accounted.add(stack);
+    if (!stacks.has(stack)) return { kind: "skip", tenantId, reason: `${tenant.state}, but no stack ${stack} in the backend` };
+    const operation = portalBusy.get(tenantId);
+    if (operation !== undefined) return { kind: "busy", tenantId, reason: `busy: portal operation ${operation}` };
+    return { kind: "run", tenant };
+  });
+  const strayStacks = stackNames.filter((name) => name.startsWith(TENANT_STACK_PREFIX) && !accounted.has(name)).sort();
+  return { entries, strayStacks };
+}
