@@ -56,6 +56,13 @@ const qdrantCollectionProvider: QdrantCollectionProvider = {
     await createCollection(settingsOf(this), inputs);
     return { id: inputs.name, outs: inputs };
   },
+  async read(id, props: CollectionOutputs) {
+    // A refresh: a deleted collection is gone from the state; a recreated one with another shape
+    // shows its real size and distance, which diff then replaces.
+    const current = await getCollection(settingsOf(this), props.name);
+    if (!current) return {};
+    return { id, props: { ...props, vectorSize: current.vectorSize ?? props.vectorSize, distance: (current.distance as Distance | undefined) ?? props.distance } };
+  },
   async update(_id, _olds: CollectionOutputs, news: CollectionInputs) {
     const current = await getCollection(settingsOf(this), news.name);
     if (!current) throw new Error(`Qdrant collection "${news.name}" is gone; run pulumi refresh or recreate the tenant's collection`);

@@ -106,6 +106,17 @@ export async function deleteAclUser(settings: RedisAdminSettings, username: stri
   });
 }
 
+/**
+ * The user's line of `ACL LIST` (`user <name> on #<sha256 of the password> ~keys &channels -@all …`):
+ * Redis's own canonical form of everything the user is, or undefined when there is no such user.
+ */
+export async function getAclLine(settings: RedisAdminSettings, username: string): Promise<string | undefined> {
+  return withAdminClient(settings, async (client) => {
+    const lines = await client.sendCommand<string[]>(["ACL", "LIST"]);
+    return lines.map(String).find((line) => line.startsWith(`user ${username} `));
+  });
+}
+
 /** GETUSER answers a flat field/value array (RESP2) or a map the client has already turned into an object. */
 function fieldsOf(reply: unknown[] | Record<string, unknown>): Map<string, unknown> {
   if (!Array.isArray(reply)) return new Map(Object.entries(reply));

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deleteAclUser, setAclUser, type AclUserSpec } from "./aclOperations";
+import { deleteAclUser, getAclLine, setAclUser, type AclUserSpec } from "./aclOperations";
 import { parseRedisAdminSettings, type RedisAdminSettings } from "./adminSettings";
 
 /** Bump when the provider's behaviour changes, so existing users are updated by it. */
-export const REDIS_ACL_PROVIDER_VERSION = "1";
+export const REDIS_ACL_PROVIDER_VERSION = "2";
 
 /** Inputs of a tenant's Redis ACL user. */
 export interface RedisAclUserArgs {
@@ -15,8 +15,22 @@ export interface RedisAclUserArgs {
   readonly password: pulumi.Input<string>;
 }
 
-interface AclUserState extends AclUserSpec {
+interface AclUserInputs extends AclUserSpec {
   readonly providerVersion: string;
+}
+
+interface AclUserState extends AclUserInputs {
+  /** The user's `ACL LIST` line right after the provider set it. */
+  readonly aclLine?: string;
+  /** The same line as a refresh found it; differs from `aclLine` when someone changed the user. */
+  readonly liveAclLine?: string;
+}
+
+/** Sets the user and returns its outputs with the line Redis now shows for it. */
+async function apply(settings: RedisAdminSettings, inputs: AclUserInputs): Promise<AclUserState> {
+  await setAclUser(settings, inputs);
+  const aclLine = await getAclLine(settings, inputs.username);
+  return aclLine === undefined ? inputs : { ...inputs, aclLine, liveAclLine: aclLine };
 }
 
 interface RedisAclProvider extends pulumi.dynamic.ResourceProvider {
@@ -36,22 +50,28 @@ const redisAclProvider: RedisAclProvider = {
   async configure(req) {
     this.settings = parseRedisAdminSettings(req.config.get("redis"));
   },
-  async diff(_id, olds: AclUserState, news: AclUserState) {
+  async diff(_id, olds: AclUserState, news: AclUserInputs) {
     const replaces = olds.username !== news.username ? ["username"] : [];
     const changes =
       replaces.length > 0 ||
       JSON.stringify(olds.rules) !== JSON.stringify(news.rules) ||
       olds.password !== news.password ||
-      olds.providerVersion !== news.providerVersion;
+      olds.providerVersion !== news.providerVersion ||
+      olds.liveAclLine !== olds.aclLine;
     return { changes, replaces, deleteBeforeReplace: false };
   },
-  async create(inputs: AclUserState) {
-    await setAclUser(settingsOf(this), inputs);
-    return { id: inputs.username, outs: inputs };
+  async create(inputs: AclUserInputs) {
+    return { id: inputs.username, outs: await apply(settingsOf(this), inputs) };
   },
-  async update(_id, _olds: AclUserState, news: AclUserState) {
-    await setAclUser(settingsOf(this), news);
-    return { outs: news };
+  async read(id, props: AclUserState) {
+    // A refresh: a deleted user is gone from the state (the next up creates it again); a changed
+    // one keeps its state with the line found, which diff reports as a change.
+    const liveAclLine = await getAclLine(settingsOf(this), props.username);
+    if (liveAclLine === undefined) return {};
+    return { id, props: { ...props, liveAclLine } };
+  },
+  async update(_id, _olds: AclUserState, news: AclUserInputs) {
+    return { outs: await apply(settingsOf(this), news) };
   },
   async delete(_id, olds: AclUserState) {
     await deleteAclUser(settingsOf(this), olds.username);
@@ -68,7 +88,8 @@ export class RedisAclUser extends pulumi.dynamic.Resource {
       redisAclProvider,
       name,
       { ...args, providerVersion: REDIS_ACL_PROVIDER_VERSION },
-      { ...opts, additionalSecretOutputs: ["password"] },
+      // The ACL lines carry the password's SHA-256.
+      { ...opts, additionalSecretOutputs: ["password", "aclLine", "liveAclLine"] },
       "frostbyte",
       "RedisAclUser",
     );

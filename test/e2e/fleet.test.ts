@@ -10,6 +10,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { QdrantClient } from "@qdrant/js-client-rest";
+import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { createTenantStacks, desiredStateFromRegistry, loadBaseConfig, type TenantStacks } from "../../stacks";
@@ -214,5 +216,32 @@ describe("frostbyte fleet on deployed tenants (real engine, real stores)", () =>
       expect((await env.controlPlane.registry.getTenant(id)).state).toBe("ACTIVE");
     }
     expect(drift.stdout).toMatch(/^fleet drift: 2 unchanged, 2 skipped in /m);
+  });
+
+  it("a Redis ACL user and a Qdrant collection deleted by hand are drift (their providers read them back); up --refresh recreates both", async () => {
+    const redisAdmin = createClient({ url: env.redis.url, username: env.redis.adminUser, password: env.redis.adminPassword });
+    await redisAdmin.connect();
+    const qdrantAdmin = new QdrantClient({ url: env.qdrant.url, apiKey: env.qdrantApiKey, checkCompatibility: false });
+    try {
+      expect(await redisAdmin.sendCommand(["ACL", "DELUSER", "tenant-acme"])).toBe(1);
+      await qdrantAdmin.deleteCollection("tenant_acme");
+
+      const drift = await frostbyte("fleet", "drift");
+      expect(drift.code, drift.stderr).toBe(2);
+      expect(row(drift, "acme").slice(0, 2)).toEqual(["acme", "drifted"]);
+      // The two are created again; the verification and completion that name their ids are updated.
+      expect(drift.stderr).toMatch(/^acme: drifted \(\d+ changes: [^)]*create 2[^)]*\) in \d/m);
+      expect(row(drift, "globex").slice(0, 3)).toEqual(["globex", "unchanged", "0"]);
+
+      const up = await frostbyte("fleet", "up", "--refresh");
+      expect(up.code, up.stderr).toBe(0);
+      expect(row(up, "acme").slice(0, 2)).toEqual(["acme", "changed"]);
+      const users = await redisAdmin.sendCommand<string[]>(["ACL", "USERS"]);
+      expect(users).toContain("tenant-acme");
+      expect((await qdrantAdmin.collectionExists("tenant_acme")).exists).toBe(true);
+      expect((await frostbyte("fleet", "drift")).code).toBe(0);
+    } finally {
+      await redisAdmin.close();
+    }
   });
 });

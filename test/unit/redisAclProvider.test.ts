@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tenantNames } from "../../components/naming";
-import { deleteAclUser, getAclUser, redisAclRules, setAclUser, type RedisAdminSettings } from "../../components/redis";
+import { deleteAclUser, getAclLine, getAclUser, redisAclRules, setAclUser, type RedisAdminSettings } from "../../components/redis";
 import { startRedis, type RedisServer } from "../support/redisServer";
 
 describe("Redis ACL provider functions against a real redis-server", () => {
@@ -80,6 +80,25 @@ describe("Redis ACL provider functions against a real redis-server", () => {
     expect(await client.get("tenant:acme:doc:1")).toBe("hello");
     await client.close();
     expect((await getAclUser(admin, "tenant-acme"))?.passwordCount).toBe(1);
+  });
+
+  it("reads the user's ACL LIST line, which shows a change made by hand and is gone with the user", async () => {
+    const drift = tenantNames("drift");
+    await setAclUser(admin, { username: drift.redis.user, rules: redisAclRules(drift, true), password: "drift-pass-1" });
+    const line = await getAclLine(admin, "tenant-drift");
+    expect(line).toMatch(/^user tenant-drift on .*#[0-9a-f]{64} ~tenant:drift:\* resetchannels &tenant:drift:\* -@all /);
+    expect(line).not.toContain("drift-pass-1");
+    expect(await getAclLine(admin, "tenant-dri")).toBeUndefined();
+    const client = createClient({ url: redis.url, username: redis.adminUser, password: redis.adminPassword });
+    await client.connect();
+    try {
+      await client.sendCommand(["ACL", "SETUSER", "tenant-drift", "allkeys"]);
+      expect(await getAclLine(admin, "tenant-drift")).not.toBe(line);
+    } finally {
+      await client.close();
+    }
+    await deleteAclUser(admin, "tenant-drift");
+    expect(await getAclLine(admin, "tenant-drift")).toBeUndefined();
   });
 
   it("deletes the user, and a second delete is not an error", async () => {
