@@ -200,7 +200,9 @@ fi
 pulumi_bin="$(command -v pulumi || true)"
 [[ $want_engine == 1 ]] && pulumi_bin="$pulumi_dir/bin/pulumi"
 if [[ -z "${FROSTBYTE_PLUGINS_ON_PATH:-}" ]]; then
-  plugin_home="${PULUMI_HOME:-$HOME/.pulumi}"
+  # Pinned here and in env.sh: without PULUMI_HOME the CLI takes the passwd entry's home, not $HOME.
+  export PULUMI_HOME="${PULUMI_HOME:-$HOME/.pulumi}"
+  plugin_home="$PULUMI_HOME"
   for spec in "${provider_specs[@]}"; do
     name="${spec%%:*}" version="${spec#*:}"
     installed="$plugin_home/plugins/resource-$name-v$version/pulumi-resource-$name"
@@ -223,6 +225,8 @@ env_file="$cache/env.sh"
 cat >"$env_file.tmp" <<EOF
 # Written by scripts/setup-engine.sh; source it (bash/sh).
 export PATH="$path_prefix:\$PATH"
+# The plugin cache the setup installed into (the CLI would otherwise use the passwd home, not $HOME).
+export PULUMI_HOME="${PULUMI_HOME:-$HOME/.pulumi}"
 # Offline engine: no update check, and a missing plugin is an error, not a download.
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
