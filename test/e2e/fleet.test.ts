@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { createTenantStacks, desiredStateFromRegistry, loadBaseConfig, type TenantStacks } from "../../stacks";
 import { ensureEngine } from "../stacks/support/engine";
+import { runProcess } from "../support/runProcess";
 import { buildProjectView, type ProjectView } from "../stacks/support/projectView";
 import { localStackConfig, startLocalEnvironment, type LocalEnvironment } from "./support/localEnvironment";
 
@@ -47,15 +48,7 @@ function commandEnv(): NodeJS.ProcessEnv {
 
 /** Runs the project's compiled `frostbyte` (bin/cli/main.js of the project view) to its end. */
 function frostbyte(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(view.workDir, "bin/cli/main.js"), ...args], { env: commandEnv(), cwd: view.workDir });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess(process.execPath, [join(view.workDir, "bin/cli/main.js"), ...args], { env: commandEnv(), cwd: view.workDir });
 }
 
 /** The summary table's row of a tenant, split into its columns. */

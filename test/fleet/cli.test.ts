@@ -4,7 +4,6 @@
  * a closed port, so a tenant whose stack is previewed fails for real; the deployed, successful
  * paths (unchanged, drifted, changed) are in test/e2e/fleet.test.ts. The refusals run in-process.
  */
-import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +16,7 @@ import { ensureEngine } from "../stacks/support/engine";
 import { buildProjectView, type ProjectView } from "../stacks/support/projectView";
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../support/controlPlaneDb";
 import { memoryIo } from "../support/memoryIo";
+import { runProcess, type ProcessRun } from "../support/runProcess";
 import { startPostgres, type PostgresServer } from "../support/postgresServer";
 
 let server: PostgresServer;
@@ -59,19 +59,10 @@ async function inProcess(args: string[], env: Record<string, string | undefined>
 }
 
 /** The compiled command of the project view, as a child process. */
-function frostbyte(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(view.workDir, "bin/cli/main.js"), ...args], {
-      cwd: view.workDir,
-      env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", FROSTBYTE_CONTROL_DB_URL: db.runtimeUrl, PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE, FROSTBYTE_STATE_DIR: view.stateDir, PULUMI_SKIP_UPDATE_CHECK: "true" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function frostbyte(...args: string[]): Promise<ProcessRun> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", FROSTBYTE_CONTROL_DB_URL: db.runtimeUrl, PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE, FROSTBYTE_STATE_DIR: view.stateDir, PULUMI_SKIP_UPDATE_CHECK: "true" };
+  if (process.env["PULUMI_HOME"]) env["PULUMI_HOME"] = process.env["PULUMI_HOME"];
+  return runProcess(process.execPath, [join(view.workDir, "bin/cli/main.js"), ...args], { cwd: view.workDir, env });
 }
 
 describe("frostbyte fleet: refusals, each in one line", () => {
