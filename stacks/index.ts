@@ -14,6 +14,7 @@ export {
   TenantStackNotFoundError,
   translateAutomationError,
 } from "./errors";
+export { beginCredentialRotation, type PendingRotation } from "./credentialRotation";
 export { desiredStateFromRegistry, type DesiredStateOverrides } from "./desiredState";
 export { Mutex, TenantLocks, type TenantReservation } from "./locks";
 export {

@@ -7,10 +7,9 @@
 import type { Command } from "commander";
 import type pg from "pg";
 import { assertTenantId, tenantNames } from "../../components/naming";
-import { INITIAL_ROTATION, nextRotationToken } from "../../components/validation";
 import { TenantRegistry, type AuditEvent, type Tenant, type TenantState } from "../../controlplane";
 import { activeOperationOf } from "../../portal/operations/store";
-import { createTenantStacks, desiredStateFromRegistry, loadBaseConfig, tenantStackName, type OperationHooks, type TenantStacks } from "../../stacks";
+import { beginCredentialRotation, createTenantStacks, desiredStateFromRegistry, loadBaseConfig, tenantStackName, type OperationHooks, type TenantStacks } from "../../stacks";
 import { withPool } from "../controlPlane";
 import { CliError, type CliIo } from "../io";
 import { BASE_CONFIG_ENV } from "./portal";
@@ -113,11 +112,7 @@ async function latestRotationEvent(registry: TenantRegistry, tenantId: string): 
 export async function tenantRotate(io: CliIo, tenantId: string, options: TenantOperationOptions): Promise<void> {
   await withTenantOperation(io, tenantId, "rotate", options, async ({ registry, tenant, stacks, hooks, reservation }) => {
     const id = tenant.tenantId;
-    const previous = tenant.credentialRotation ?? INITIAL_ROTATION;
-    const rotation = nextRotationToken(previous);
-    // Recorded first: every later operation on the tenant (portal, fleet) writes this token, so a
-    // rotation that fails half-way is finished by the next deployment instead of being undone.
-    const pending = await registry.setCredentialRotation(id, rotation, { expected: previous });
+    const { tenant: pending, previous, rotation } = await beginCredentialRotation(registry, tenant);
     io.stdout(`tenant "${id}": rotating credentials (${previous} -> ${rotation})\n`);
     try {
       await stacks.updateConfig(reservation, desiredStateFromRegistry(pending), hooks);

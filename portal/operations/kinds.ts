@@ -15,6 +15,7 @@ export const ALLOWED_STATES: Readonly<Record<OperationKind, readonly TenantState
   suspend: ["ACTIVE"],
   resume: ["SUSPENDED"],
   deprovision: ["PENDING", "ACTIVE", "SUSPENDED", "FAILED"],
+  rotate: ["ACTIVE"],
 };
 
 /** The tenant's state does not allow the operation (HTTP 409). */

@@ -129,6 +129,7 @@ export class OperationRunner {
         outcome = await stacks.provision(reservation, desired, hooks);
         break;
       case "update_config":
+      case "rotate":
         outcome = await stacks.updateConfig(reservation, desired, hooks);
         break;
       case "preview":

@@ -7,7 +7,7 @@
 import type pg from "pg";
 import { ConfigValidationError, parseTenantConfig, tenantIdProblem, TENANT_ID_RULE, type ConfigProblem } from "../../components/validation";
 import type { Tenant, TenantRegistry } from "../../controlplane";
-import type { TenantReservation, TenantStacks } from "../../stacks";
+import { beginCredentialRotation, type TenantReservation, type TenantStacks } from "../../stacks";
 import { mergePatch } from "../mergePatch";
 import { assertOperationAllowed } from "./kinds";
 import type { OperationRunner } from "./runner";
@@ -72,8 +72,19 @@ export class TenantOperations {
     });
   }
 
+  /**
+   * POST /tenants/:id/rotate: records the tenant's next credential rotation token, then `up`; the
+   * stack regenerates every credential and the age key and records TENANT_CREDENTIALS_ROTATED.
+   */
+  async rotate(id: string, actor: string): Promise<Operation> {
+    await this.registry.getTenant(id);
+    return this.start(id, "rotate", actor, async () => {
+      await beginCredentialRotation(this.registry, await this.allowed(id, "rotate"));
+    });
+  }
+
   /** POST /tenants/:id/{preview,suspend,resume} and DELETE /tenants/:id. */
-  async run(id: string, kind: Exclude<OperationKind, "provision" | "update_config">, actor: string): Promise<Operation> {
+  async run(id: string, kind: Exclude<OperationKind, "provision" | "update_config" | "rotate">, actor: string): Promise<Operation> {
     await this.registry.getTenant(id);
     return this.start(id, kind, actor, async () => {
       await this.allowed(id, kind);

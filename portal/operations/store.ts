@@ -8,7 +8,7 @@ import { isJsonObject, type JsonObject } from "../../controlplane/json";
 import type { ProgressEvent } from "../../stacks";
 import { TenantBusyError } from "../../stacks";
 
-export const OPERATION_KINDS = ["provision", "preview", "update_config", "suspend", "resume", "deprovision"] as const;
+export const OPERATION_KINDS = ["provision", "preview", "update_config", "suspend", "resume", "deprovision", "rotate"] as const;
 /** What an operation does to the tenant's stack. */
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 

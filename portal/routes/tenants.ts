@@ -100,6 +100,23 @@ export function registerTenantRoutes(app: PortalApp, context: PortalContext): vo
     },
   );
 
+  app.post(
+    "/tenants/:id/rotate",
+    {
+      schema: {
+        summary: "Rotate every credential of the tenant (MinIO, PostgreSQL, Redis, age key) and re-encrypt its secrets file",
+        tags: ["tenants"],
+        security,
+        params: TenantIdParams,
+        response: { ...acceptedResponse, ...errorResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const id = tenantParam(request, request.params.id);
+      return accepted(reply, await operations.rotate(id, actorOf(request)));
+    },
+  );
+
   const simple = [
     ["post", "/tenants/:id/preview", "preview", "Preview what an update of the tenant's stack would change"],
     ["post", "/tenants/:id/suspend", "suspend", "Suspend the tenant: disable every credential, keep the data"],

@@ -201,7 +201,7 @@ describe("the portal with the real engine and real stores", () => {
     await registryAgrees("globex", "ACTIVE", "TENANT_PROVISIONED");
   });
 
-  it("suspend, resume and delete over HTTP: the stores refuse, accept again, then hold nothing", async () => {
+  it("suspend, resume, rotate and delete over HTTP: the stores refuse, accept again, take only the new credentials, then hold nothing", async () => {
     const acme = await stackOutputs("acme");
     await succeeds(await accepted("POST", "/tenants/acme/suspend"));
     await registryAgrees("acme", "SUSPENDED", "TENANT_SUSPENDED");
@@ -211,9 +211,20 @@ describe("the portal with the real engine and real stores", () => {
     await registryAgrees("acme", "ACTIVE", "TENANT_RESUMED");
     expect(await reach(env, acme.credentials, acme.endpoints)).toEqual({ postgres: true, minio: true, redis: true, qdrant: true });
 
+    // Rotation: every credential new, the old ones refused, the new ones accepted.
+    await succeeds(await accepted("POST", "/tenants/acme/rotate"));
+    await registryAgrees("acme", "ACTIVE", "TENANT_CREDENTIALS_ROTATED");
+    expect((await env.controlPlane.registry.getTenant("acme")).credentialRotation).toBe("r2");
+    const rotated = await stackOutputs("acme");
+    expect(rotated.credentials.postgres.password).not.toBe(acme.credentials.postgres.password);
+    expect(rotated.credentials.minio.secretKey).not.toBe(acme.credentials.minio.secretKey);
+    expect(rotated.credentials.redis.password).not.toBe(acme.credentials.redis.password);
+    expect(await reach(env, acme.credentials, acme.endpoints)).toEqual({ postgres: false, minio: false, redis: false, qdrant: true }); // the Qdrant JWT is not rotated
+    expect(await reach(env, rotated.credentials, rotated.endpoints)).toEqual({ postgres: true, minio: true, redis: true, qdrant: true });
+
     await succeeds(await accepted("DELETE", "/tenants/acme"));
     await registryAgrees("acme", "DEPROVISIONED", "TENANT_DEPROVISIONED");
-    expect(await leftovers(env, "acme", acme.credentials)).toEqual({ database: false, role: false, bucket: false, minioUser: false, redisUser: false, collection: false });
+    expect(await leftovers(env, "acme", rotated.credentials)).toEqual({ database: false, role: false, bucket: false, minioUser: false, redisUser: false, collection: false });
   });
 
   it("a portal killed mid-operation: the restart fails the operation, the tenant FAILED with an audit event; a retry converges", async () => {

@@ -134,6 +134,11 @@ describe("not found (404) and conflicts (409)", () => {
     const response = await h.send("POST", "/tenants/acme/resume", { token: h.adminToken });
     expect(response.statusCode).toBe(409);
     expect(response.json()).toMatchObject({ message: 'tenant "acme" is PENDING; resume needs SUSPENDED' });
+    // A rotation needs ACTIVE, and a refused one records no new token.
+    const rotate = await h.send("POST", "/tenants/acme/rotate", { token: h.adminToken });
+    expect(rotate.statusCode).toBe(409);
+    expect(rotate.json()).toMatchObject({ message: 'tenant "acme" is PENDING; rotate needs ACTIVE' });
+    expect((await h.db.registry.getTenant("acme")).credentialRotation).toBe("initial");
   });
 
   it("the same tenant created twice at once: one 202, one 409, one tenant, one operation", async () => {
@@ -221,6 +226,7 @@ describe("health, metrics, OpenAPI", () => {
         "POST /tenants/{id}/preview",
         "POST /tenants/{id}/suspend",
         "POST /tenants/{id}/resume",
+        "POST /tenants/{id}/rotate",
         "GET /tenants/{id}/events",
         "GET /operations/{id}",
         "GET /operations/{id}/stream",
