@@ -27,7 +27,7 @@ import { activeOperations } from "../../portal/operations/store";
 import { createTenantStacks, loadBaseConfig } from "../../stacks";
 import { withPool } from "../controlPlane";
 import { CliError, type CliIo } from "../io";
-import { BASE_CONFIG_ENV } from "./portal";
+import { BASE_CONFIG_OPTION, baseConfigPath } from "../baseConfig";
 import { formatTable } from "./tenant";
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -68,14 +68,13 @@ async function withInterrupt<T>(io: CliIo, work: (signal: AbortSignal) => Promis
 /** Runs the fleet command and prints its progress and summary; returns how it should exit. */
 export async function fleet(io: CliIo, command: FleetCommand, options: FleetCommandOptions): Promise<FleetExit> {
   const concurrency = parseConcurrency(options.concurrency ?? String(DEFAULT_CONCURRENCY));
-  const baseConfigPath = options.baseConfig ?? io.env[BASE_CONFIG_ENV];
-  if (!baseConfigPath) throw new CliError(`no base config: give --base-config <file> or set ${BASE_CONFIG_ENV} (the stack config every tenant stack shares, as for the portal)`);
+  const path = baseConfigPath(io, options.baseConfig);
   const { tenants, busy } = await withPool(io, async (pool) => {
     const listed: Tenant[] = await new TenantRegistry(pool).listTenants();
     const operations = await activeOperations(pool);
     return { tenants: listed, busy: new Map(operations.map((op) => [op.tenantId, `${op.kind} ${op.operationId} ${op.state}`])) };
   });
-  const stacks = createTenantStacks(await loadBaseConfig(baseConfigPath), { env: io.env });
+  const stacks = createTenantStacks(await loadBaseConfig(path), { env: io.env });
   const plan = planFleet(tenants, await stacks.workspace.stackNames(), busy);
 
   const targets = plan.entries.flatMap((entry) => (entry.kind === "run" ? [entry.tenant] : []));
@@ -118,7 +117,7 @@ export function registerFleetCommands(program: Command, io: CliIo): void {
       .command(command)
       .description(COMMAND_DESCRIPTIONS[command])
       .option("--concurrency <n>", `tenants at once, 1–${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY})`)
-      .option("--base-config <file>", `YAML/JSON map of the shared stack config, as for the portal (${BASE_CONFIG_ENV})`);
+      .option(...BASE_CONFIG_OPTION);
     if (command === "up") sub.option("--refresh", "refresh each stack's state from the stores first, so drift is repaired too");
     sub.action(async (options: FleetCommandOptions, self: Command) => {
       const exit = await fleet(io, command, options);

@@ -7,10 +7,10 @@
 import type { Command } from "commander";
 import { startPortal } from "../../portal/portal";
 import { createTenantStacks, loadBaseConfig } from "../../stacks";
+import { BASE_CONFIG_OPTION, baseConfigPath } from "../baseConfig";
 import { controlDbUrl } from "../controlPlane";
 import { CliError, type CliIo } from "../io";
 
-export const BASE_CONFIG_ENV = "FROSTBYTE_PORTAL_BASE_CONFIG";
 export const HOST_ENV = "FROSTBYTE_PORTAL_HOST";
 export const PORT_ENV = "FROSTBYTE_PORTAL_PORT";
 export const DEFAULT_HOST = "127.0.0.1";
@@ -44,11 +44,10 @@ function shutdownSignal(): Promise<string> {
 
 export async function portal(io: CliIo, options: PortalCommandOptions): Promise<void> {
   const url = controlDbUrl(io);
-  const baseConfigPath = options.baseConfig ?? io.env[BASE_CONFIG_ENV];
-  if (!baseConfigPath) throw new CliError(`no base config: give --base-config <file> or set ${BASE_CONFIG_ENV} (the stack config every tenant stack shares, DESIGN §8, without frostbyte:tenants)`);
+  const path = baseConfigPath(io, options.baseConfig);
   const host = options.host ?? io.env[HOST_ENV] ?? DEFAULT_HOST;
   const port = parsePort(options.port ?? io.env[PORT_ENV] ?? String(DEFAULT_PORT));
-  const stacks = createTenantStacks(await loadBaseConfig(baseConfigPath), { env: io.env });
+  const stacks = createTenantStacks(await loadBaseConfig(path), { env: io.env });
   const running = await startPortal({
     controlDbUrl: url,
     host,
@@ -68,6 +67,6 @@ export function registerPortalCommands(program: Command, io: CliIo): void {
     .description(`serve the self-service HTTP API (default ${DEFAULT_HOST}:${DEFAULT_PORT}) until SIGINT/SIGTERM`)
     .option("--host <address>", `address to listen on (${HOST_ENV}, default ${DEFAULT_HOST})`)
     .option("--port <port>", `port to listen on, 0 for any free one (${PORT_ENV}, default ${DEFAULT_PORT})`)
-    .option("--base-config <file>", `YAML/JSON map of the shared stack config, namespace:key to value (${BASE_CONFIG_ENV})`)
+    .option(...BASE_CONFIG_OPTION)
     .action((options: PortalCommandOptions) => portal(io, options));
 }

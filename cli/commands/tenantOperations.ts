@@ -12,7 +12,7 @@ import { activeOperationOf } from "../../portal/operations/store";
 import { beginCredentialRotation, createTenantStacks, desiredStateFromRegistry, loadBaseConfig, tenantStackName, type OperationHooks, type TenantStacks } from "../../stacks";
 import { withPool } from "../controlPlane";
 import { CliError, type CliIo } from "../io";
-import { BASE_CONFIG_ENV } from "./portal";
+import { BASE_CONFIG_OPTION, baseConfigPath } from "../baseConfig";
 
 /** The operations of this file and the one state each may start from. */
 export const OPERATION_STATES = { rotate: "ACTIVE", suspend: "ACTIVE", resume: "SUSPENDED" } as const satisfies Record<string, TenantState>;
@@ -23,15 +23,6 @@ export type TenantOperation = keyof typeof OPERATION_STATES;
 export interface TenantOperationOptions {
   /** The shared stack config file (`--base-config`), else FROSTBYTE_PORTAL_BASE_CONFIG. */
   readonly baseConfig?: string;
-}
-
-/** The base config's path from the option or the environment; a clear error when neither is set. */
-export function baseConfigPath(io: CliIo, options: TenantOperationOptions): string {
-  const path = options.baseConfig ?? io.env[BASE_CONFIG_ENV];
-  if (path === undefined || path.trim() === "") {
-    throw new CliError(`no base config: give --base-config <file> or set ${BASE_CONFIG_ENV} (the stack config every tenant stack shares, DESIGN §8, without frostbyte:tenants)`);
-  }
-  return path;
 }
 
 /** Refuses an operation the tenant's state does not allow, naming both. */
@@ -75,7 +66,7 @@ async function withTenantOperation<T>(
   work: (context: { registry: TenantRegistry; tenant: Tenant; stacks: TenantStacks; hooks: OperationHooks; reservation: ReturnType<TenantStacks["reserve"]> }) => Promise<T>,
 ): Promise<T> {
   const id = assertTenantId(tenantId);
-  const path = baseConfigPath(io, options);
+  const path = baseConfigPath(io, options.baseConfig);
   return withPool(io, async (pool) => {
     const registry = new TenantRegistry(pool);
     const tenant = await registry.getTenant(id);
@@ -160,23 +151,22 @@ export const tenantResume = (io: CliIo, tenantId: string, options: TenantOperati
 
 /** Registers `rotate`, `suspend` and `resume` under the `tenant` command group. */
 export function registerTenantOperations(tenant: Command, io: CliIo): void {
-  const baseConfigOption = ["--base-config <file>", `YAML/JSON map of the shared stack config, namespace:key to value (${BASE_CONFIG_ENV})`] as const;
   tenant
     .command("rotate")
     .description("rotate every credential of an ACTIVE tenant (MinIO, PostgreSQL, Redis, age key) and re-encrypt its secrets file")
     .argument("<id>", "tenant id")
-    .option(...baseConfigOption)
+    .option(...BASE_CONFIG_OPTION)
     .action((id: string, options: TenantOperationOptions) => tenantRotate(io, id, options));
   tenant
     .command("suspend")
     .description("suspend an ACTIVE tenant: every credential disabled, data kept")
     .argument("<id>", "tenant id")
-    .option(...baseConfigOption)
+    .option(...BASE_CONFIG_OPTION)
     .action((id: string, options: TenantOperationOptions) => tenantSuspend(io, id, options));
   tenant
     .command("resume")
     .description("resume a SUSPENDED tenant: every credential enabled again")
     .argument("<id>", "tenant id")
-    .option(...baseConfigOption)
+    .option(...BASE_CONFIG_OPTION)
     .action((id: string, options: TenantOperationOptions) => tenantResume(io, id, options));
 }

@@ -69,7 +69,7 @@ describe("frostbyte fleet: refusals, each in one line", () => {
   it.each([
     [["fleet", "preview", "--concurrency", "0"], 'frostbyte: --concurrency "0": must be an integer 1–64\n'],
     [["fleet", "up", "--concurrency", "two"], 'frostbyte: --concurrency "two": must be an integer 1–64\n'],
-    [["fleet", "drift"], "frostbyte: no base config: give --base-config <file> or set FROSTBYTE_PORTAL_BASE_CONFIG (the stack config every tenant stack shares, as for the portal)\n"],
+    [["fleet", "drift"], "frostbyte: no base config: give --base-config <file> or set FROSTBYTE_PORTAL_BASE_CONFIG (the stack config every tenant stack shares, DESIGN §8, without frostbyte:tenants)\n"],
   ])("%j", async (args, expected) => {
     const result = await inProcess(args, { FROSTBYTE_CONTROL_DB_URL: db.runtimeUrl });
     expect(result).toEqual({ code: 1, stdout: "", stderr: expected });
