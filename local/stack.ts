@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { LocalWorkspace, type ConfigMap, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, Stack, type ConfigMap } from "@pulumi/pulumi/automation";
 import { findProjectDir, PASSPHRASE_ENV } from "../stacks/settings";
 import type { LocalEnvironmentDescription } from "./environmentFile";
 import type { LocalPaths } from "./paths";
@@ -56,5 +56,5 @@ export async function existingLocalStack(paths: LocalPaths): Promise<Stack | und
   const workspace = await LocalWorkspace.create({ workDir: findProjectDir(), envVars: await localStackEnv(paths) });
   const stacks = await workspace.listStacks();
   if (!stacks.some((summary) => summary.name === LOCAL_STACK_NAME)) return undefined;
-  return LocalWorkspace.selectStack({ stackName: LOCAL_STACK_NAME, workDir: findProjectDir() }, { envVars: await localStackEnv(paths) });
+  return Stack.select(LOCAL_STACK_NAME, workspace);
 }
