@@ -96,11 +96,11 @@ describe("the per-tenant hash chain (DESIGN §4)", () => {
 describe("verifyChain catches rows a superuser altered with the triggers off", () => {
   async function tamper(sql: string, values: unknown[]): Promise<void> {
     await asSuperuser(async (client) => {
-      await client.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only");
+      await client.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only, DISABLE TRIGGER audit_events_append_only_statement");
       try {
         await client.query(sql, values);
       } finally {
-        await client.query("ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_append_only");
+        await client.query("ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_append_only, ENABLE ALWAYS TRIGGER audit_events_append_only_statement");
       }
     });
   }
@@ -131,9 +131,9 @@ describe("verifyChain catches rows a superuser altered with the triggers off", (
     await asSuperuser(async (client) => {
       // replica switches off the foreign key from the next event; the append-only trigger (ALWAYS) needs DISABLE.
       await client.query("SET session_replication_role = replica");
-      await client.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only");
+      await client.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only, DISABLE TRIGGER audit_events_append_only_statement");
       await client.query("DELETE FROM audit_events WHERE event_id = $1", [events[1]?.eventId]);
-      await client.query("ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_append_only");
+      await client.query("ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_append_only, ENABLE ALWAYS TRIGGER audit_events_append_only_statement");
     });
     const result = await cp.registry.verifyChain("gapped");
     expect(result.firstBad).toMatchObject({ eventId: events[2]?.eventId, chainSeq: 3 });

@@ -33,9 +33,9 @@ async function breakEvent(eventId: string): Promise<void> {
   const client = new pg.Client({ connectionString: db.superuserUrl });
   await client.connect();
   try {
-    await client.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only");
+    await client.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only, DISABLE TRIGGER audit_events_append_only_statement");
     await client.query("UPDATE audit_events SET actor = 'mallory' WHERE event_id = $1", [eventId]);
-    await client.query("ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_append_only");
+    await client.query("ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_append_only, ENABLE ALWAYS TRIGGER audit_events_append_only_statement");
   } finally {
     await client.end();
   }
@@ -45,7 +45,7 @@ describe("frostbyte (DESIGN §9)", () => {
   it("db migrate applies the migrations as the migration role, then reports nothing to do", async () => {
     expect(await frostbyte(["db", "migrate"], db.migratorUrl)).toEqual({
       code: 0,
-      stdout: "applied 8 migration(s): 001_tenant_registry, 002_audit_events, 003_runtime_role, 004_tenant_secrets_files, 005_operations, 006_api_tokens, 007_credential_rotation, 008_rotate_operations\n",
+      stdout: "applied 9 migration(s): 001_tenant_registry, 002_audit_events, 003_runtime_role, 004_tenant_secrets_files, 005_operations, 006_api_tokens, 007_credential_rotation, 008_rotate_operations, 009_registry_guards\n",
       stderr: "",
     });
     expect((await frostbyte(["db", "migrate"], db.migratorUrl)).stdout).toBe("control-plane database is up to date; no migration to apply\n");
