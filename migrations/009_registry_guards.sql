@@ -96,7 +96,7 @@ BEGIN
   ) THEN
     RAISE EXCEPTION 'tenant "%": % must be recorded with its % audit event in the same transaction', NEW.tenant_id, change, expected
       USING ERRCODE = 'integrity_constraint_violation',
-            HINT = 'change tenants through the registry (frostbyte command, portal or stack), which writes both';
+            HINT = format('the registry writes both (frostbyte tenant create, the portal, the stack); by hand, INSERT the %s event into audit_events in the same transaction', expected);
   END IF;
   RETURN NULL;
 END;

@@ -1,8 +1,9 @@
-/** `frostbyte tenant list|show <id>`: reads the registry; `rotate|suspend|resume <id>` (tenantOperations.ts) drive the tenant's stack. */
+/** `frostbyte tenant list|show <id>`: reads the registry; `create <id>` registers a tenant; `rotate|suspend|resume <id>` (tenantOperations.ts) drive the tenant's stack. */
 import type { Command } from "commander";
 import type { Tenant } from "../../controlplane";
 import { withRegistry } from "../controlPlane";
 import type { CliIo } from "../io";
+import { tenantCreate, type TenantCreateOptions } from "./tenantCreate";
 import { registerTenantOperations } from "./tenantOperations";
 
 const LIST_HEADER = ["TENANT", "STATE", "CONFIG VERSION", "CREATED", "UPDATED"] as const;
@@ -39,5 +40,11 @@ export function registerTenantCommands(program: Command, io: CliIo): void {
     .description("show one tenant's registry row as JSON")
     .argument("<id>", "tenant id")
     .action((id: string) => tenantShow(io, id));
+  tenant
+    .command("create")
+    .description("register a tenant in the control plane (PENDING, TENANT_CREATED); its stack provisions it")
+    .argument("<id>", "tenant id (DESIGN §1)")
+    .option("--config <file>", "tenant config (DESIGN §6) as YAML or JSON; defaults fill in the rest")
+    .action((id: string, options: TenantCreateOptions) => tenantCreate(io, id, options));
   registerTenantOperations(tenant, io);
 }

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../cli/program";
@@ -89,7 +92,37 @@ describe("frostbyte (DESIGN §9)", () => {
     expect(intact).toMatchObject({ code: 0, stderr: "" });
   });
 
+  it("tenant create registers a tenant with TENANT_CREATED, from a YAML config file, and refuses a second one", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "frostbyte-cli-"));
+    try {
+      const configFile = join(dir, "initech.yaml");
+      await writeFile(configFile, "pii: { mode: block }\nretention_days: 30\n");
+      expect(await frostbyte(["tenant", "create", "initech", "--config", configFile])).toEqual({
+        code: 0,
+        stdout: 'tenant "initech" registered: PENDING, config_version 1\n',
+        stderr: "",
+      });
+      expect(await db.registry.getTenant("initech")).toMatchObject({ state: "PENDING", config: { pii: { mode: "block" }, retention_days: 30 } });
+      const [created] = await db.registry.listEvents("initech");
+      expect(created).toMatchObject({ eventType: "TENANT_CREATED", actor: expect.stringMatching(/^cli:./) as unknown as string });
+      expect(await frostbyte(["tenant", "create", "initech"])).toMatchObject({ code: 1, stderr: 'frostbyte: tenant "initech" is already in the registry\n' });
+
+      await writeFile(configFile, "retention_days: -1\n");
+      const badConfig = await frostbyte(["tenant", "create", "hooli", "--config", configFile]);
+      expect(badConfig.code).toBe(1);
+      expect(badConfig.stderr).toMatch(/^frostbyte: [^\n]*retention_days[^\n]*\n$/);
+      expect(await frostbyte(["tenant", "create", "hooli", "--config", join(dir, "missing.yaml")])).toMatchObject({
+        code: 1,
+        stderr: `frostbyte: --config ${join(dir, "missing.yaml")}: cannot read it (ENOENT)\n`,
+      });
+      await expect(db.registry.getTenant("hooli")).rejects.toThrow('tenant "hooli" is not in the registry');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it.each([
+    [["tenant", "create", "Bad--Id"], /^frostbyte: tenant id "Bad--Id": must match .*\n$/],
     [["tenant", "show", "nobody"], 'frostbyte: tenant "nobody" is not in the registry\n'],
     [["tenant", "show", "Bad_Id"], /^frostbyte: tenant id "Bad_Id": must match .*\n$/],
     [["audit", "verify", "nobody"], 'frostbyte: tenant "nobody" is not in the registry\n'],
