@@ -6,7 +6,7 @@ import { createTenantStorage } from "./minio";
 import { assertTenantId, tenantNames, type TenantNames } from "./naming";
 import { createTenantDatabase } from "./postgres";
 import type { StoreProviders } from "./providers";
-import { QdrantCollection } from "./qdrant";
+import { QdrantCollection, QdrantTokenGrant } from "./qdrant";
 import { RedisAclUser, redisAclRules } from "./redis";
 import { createTenantSecretMaterial } from "./secrets";
 import { TenantIsolationVerification } from "./verification";
@@ -130,6 +130,7 @@ export class Tenant extends pulumi.ComponentResource {
       { tenantId, name: names.qdrant.collection, vectorSize: EMBEDDING_DIMENSIONS, distance: "Cosine" },
       storeOpts,
     );
+    const qdrantGrant = new QdrantTokenGrant(`${name}-qdrant-token-grant`, { tenantId, rotation, enabled: !suspended }, storeOpts);
     const redisUser = new RedisAclUser(
       `${name}-redis-acl-user`,
       { username: names.redis.user, rules: redisAclRules(names, !suspended), password: secrets.redisPassword },
@@ -169,6 +170,7 @@ export class Tenant extends pulumi.ComponentResource {
       postgresDatabase: database.database,
       postgresPublicRevoke: database.publicRevoke,
       qdrantCollection: collection,
+      qdrantGrantPoint: qdrantGrant,
       redisAclUser: redisUser,
       ...(server ? { hetznerServer: server } : {}),
     };

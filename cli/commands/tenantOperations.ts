@@ -140,7 +140,7 @@ async function tenantSuspension(io: CliIo, tenantId: string, operation: "suspend
     if (after.state !== wanted) throw new CliError(`tenant "${id}": the update succeeded but the tenant is ${after.state}, not ${wanted}`);
     io.stdout(
       suspended
-        ? `tenant "${id}" is SUSPENDED: MinIO user disabled, PostgreSQL role NOLOGIN, Redis user off, firewall closed; data kept\n`
+        ? `tenant "${id}" is SUSPENDED: MinIO user disabled, PostgreSQL role NOLOGIN, Redis user off, Qdrant token grant suspended, firewall closed; data kept\n`
         : `tenant "${id}" is ACTIVE: every credential works again\n`,
     );
   });

@@ -1,4 +1,6 @@
+import { adminClient, qdrantReason } from "./adminClient";
 import type { QdrantAdminSettings } from "./adminSettings";
+import { TOKEN_GRANTS_COLLECTION, tokenGrantMatches } from "./tokenGrant";
 
 /** Distances Qdrant supports; tenants use Cosine. */
 export type Distance = "Cosine" | "Euclid" | "Dot" | "Manhattan";
@@ -17,20 +19,6 @@ export interface CollectionState {
   readonly pointsCount: number;
 }
 
-type Client = import("@qdrant/js-client-rest").QdrantClient;
-
-/** A fresh client per call: this code also runs in the dynamic provider's own process after serialisation. */
-function adminClient(settings: QdrantAdminSettings): Client {
-  const { QdrantClient } = require("@qdrant/js-client-rest") as typeof import("@qdrant/js-client-rest");
-  return new QdrantClient({ url: settings.url, apiKey: settings.apiKey, checkCompatibility: false });
-}
-
-/** Qdrant's client throws errors whose message is the status text; its body holds the reason. */
-function describe(error: unknown): string {
-  const data = (error as { data?: { status?: { error?: string } } }).data;
-  return data?.status?.error ?? (error as Error).message;
-}
-
 /** Creates the collection; refuses to adopt one that already exists, since it may hold another owner's data. */
 export async function createCollection(settings: QdrantAdminSettings, spec: CollectionSpec): Promise<void> {
   const client = adminClient(settings);
@@ -39,7 +27,7 @@ export async function createCollection(settings: QdrantAdminSettings, spec: Coll
   try {
     await client.createCollection(spec.name, { vectors: { size: spec.vectorSize, distance: spec.distance } });
   } catch (error) {
-    throw new Error(`cannot create Qdrant collection "${spec.name}": ${describe(error)}`, { cause: error });
+    throw new Error(`cannot create Qdrant collection "${spec.name}": ${qdrantReason(error)}`, { cause: error });
   }
 }
 
@@ -60,18 +48,22 @@ export async function deleteCollection(settings: QdrantAdminSettings, name: stri
   try {
     await client.deleteCollection(name);
   } catch (error) {
-    throw new Error(`cannot delete Qdrant collection "${name}": ${describe(error)}`, { cause: error });
+    throw new Error(`cannot delete Qdrant collection "${name}": ${qdrantReason(error)}`, { cause: error });
   }
 }
 
 /**
  * Mints the tenant's Qdrant token: a JWT signed with the admin key (Qdrant's `jwt_rbac`) that grants
- * read-write on its own collection only. No `exp` and no `iat`, so the same inputs give the same token
- * and an update never churns it; rotating the admin key revokes every token.
+ * read-write on its own collection only, and is valid only while the tenant's grant point says this
+ * rotation and `enabled` (see tokenGrant.ts). No `exp` and no `iat`, so the same inputs give the same
+ * token and an update never churns it.
  */
-export async function mintCollectionToken(adminApiKey: string, tenantId: string, collection: string): Promise<string> {
+export async function mintCollectionToken(adminApiKey: string, tenantId: string, collection: string, rotation: string): Promise<string> {
   const { SignJWT } = require("jose") as typeof import("jose");
-  return new SignJWT({ access: [{ collection, access: "rw" }] })
+  return new SignJWT({
+    access: [{ collection, access: "rw" }],
+    value_exists: { collection: TOKEN_GRANTS_COLLECTION, matches: tokenGrantMatches(tenantId, rotation) },
+  })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(`tenant:${tenantId}`)
     .sign(new TextEncoder().encode(adminApiKey));

@@ -103,11 +103,11 @@ async function recordRotation(registry: TenantRegistry, tenant: Tenant, rotation
         `MinIO secret key of user ${names.minio.user}`,
         `PostgreSQL password of role ${names.postgres.role}`,
         `Redis password of ACL user ${names.redis.user}`,
+        `Qdrant token of collection ${names.qdrant.collection} (the old one is refused: its grant names the old rotation)`,
         "age key pair of the tenant (the old identity leaves the stack's state)",
       ],
       age_recipient: tenant.agePublicKey,
       sops_file: `${names.secretsFile} re-encrypted to the new age recipient and the operators' recipients`,
-      unchanged: ["Qdrant collection token: signed with the Qdrant admin key, so only rotating frostbyte:qdrant.apiKey revokes it"],
     };
     await registry.recordCredentialRotation(tenant.tenantId, { actor: STACK_ACTOR, previousRotation, rotation, details });
   } else if (tenant.credentialRotation !== rotation) {

@@ -8,7 +8,7 @@ import { TenantSecretsFile } from "./secretsFile";
 export interface TenantSecretMaterial {
   readonly ageKey: TenantAgeKey;
   readonly generated: TenantSecrets;
-  /** The tenant's Qdrant JWT, scoped to its collection; secret. */
+  /** The tenant's Qdrant JWT, scoped to its collection and revocable through its grant point; secret. */
   readonly qdrantToken: pulumi.Output<string>;
   readonly secretsFile: TenantSecretsFile;
 }
@@ -33,7 +33,7 @@ export function createTenantSecretMaterial(
   const ageKey = new TenantAgeKey(`${name}-age-key`, { tenantId: names.tenantId, rotation: args.rotation }, opts);
   const generated = generateTenantSecrets(name, args.rotation, { parent: opts.parent, dependsOn: [ageKey] });
   const qdrantToken = pulumi.secret(
-    pulumi.output(args.qdrantAdminKey).apply((key) => mintCollectionToken(key, names.tenantId, names.qdrant.collection)),
+    pulumi.output(args.qdrantAdminKey).apply((key) => mintCollectionToken(key, names.tenantId, names.qdrant.collection, args.rotation)),
   );
   const secretsFile = new TenantSecretsFile(
     `${name}-secrets-file`,

@@ -205,7 +205,7 @@ describe("the portal with the real engine and real stores", () => {
     const acme = await stackOutputs("acme");
     await succeeds(await accepted("POST", "/tenants/acme/suspend"));
     await registryAgrees("acme", "SUSPENDED", "TENANT_SUSPENDED");
-    expect(await reach(env, acme.credentials, acme.endpoints)).toEqual({ postgres: false, minio: false, redis: false, qdrant: true }); // the collection JWT outlives a suspension (DESIGN §7 disables Redis, PostgreSQL and MinIO)
+    expect(await reach(env, acme.credentials, acme.endpoints)).toEqual({ postgres: false, minio: false, redis: false, qdrant: false });
 
     await succeeds(await accepted("POST", "/tenants/acme/resume"));
     await registryAgrees("acme", "ACTIVE", "TENANT_RESUMED");
@@ -219,12 +219,12 @@ describe("the portal with the real engine and real stores", () => {
     expect(rotated.credentials.postgres.password).not.toBe(acme.credentials.postgres.password);
     expect(rotated.credentials.minio.secretKey).not.toBe(acme.credentials.minio.secretKey);
     expect(rotated.credentials.redis.password).not.toBe(acme.credentials.redis.password);
-    expect(await reach(env, acme.credentials, acme.endpoints)).toEqual({ postgres: false, minio: false, redis: false, qdrant: true }); // the Qdrant JWT is not rotated
+    expect(await reach(env, acme.credentials, acme.endpoints)).toEqual({ postgres: false, minio: false, redis: false, qdrant: false });
     expect(await reach(env, rotated.credentials, rotated.endpoints)).toEqual({ postgres: true, minio: true, redis: true, qdrant: true });
 
     await succeeds(await accepted("DELETE", "/tenants/acme"));
     await registryAgrees("acme", "DEPROVISIONED", "TENANT_DEPROVISIONED");
-    expect(await leftovers(env, "acme", rotated.credentials)).toEqual({ database: false, role: false, bucket: false, minioUser: false, redisUser: false, collection: false });
+    expect(await leftovers(env, "acme", rotated.credentials)).toEqual({ database: false, role: false, bucket: false, minioUser: false, redisUser: false, collection: false, qdrantGrant: false });
   });
 
   it("a portal killed mid-operation: the restart fails the operation, the tenant FAILED with an audit event; a retry converges", async () => {

@@ -5,6 +5,7 @@ import pg from "pg";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TenantCredentials, TenantEndpoints } from "../../components";
+import { putTokenGrant, readTokenGrant, tokenGrantPayload } from "../../components/qdrant";
 import { startLocalEnvironment, localStackConfig, type LocalEnvironment } from "./support/localEnvironment";
 import { localStack, setStackConfig } from "./support/localStack";
 import { reach } from "./support/storeChecks";
@@ -53,7 +54,7 @@ describe("suspension and resumption on the real stores (DESIGN §3 #7/#8, §7)",
     const result = await stack.up();
     expect(result.summary.resourceChanges?.["replace"] ?? 0).toBe(0);
     expect((await env.controlPlane.registry.getTenant("acme")).state).toBe("SUSPENDED");
-    expect(await reach(env, acme.credentials, acme.endpoints)).toMatchObject({ postgres: false, minio: false, redis: false });
+    expect(await reach(env, acme.credentials, acme.endpoints)).toEqual({ postgres: false, minio: false, redis: false, qdrant: false });
     const fw = env.hcloud.firewalls().find((f) => f.name === "fb-acme-fw");
     expect(fw?.rules ?? []).toEqual([]);
   });
@@ -74,6 +75,20 @@ describe("suspension and resumption on the real stores (DESIGN §3 #7/#8, §7)",
     await redis.connect();
     expect(await redis.get("tenant:acme:doc:1")).toBe("kept");
     await redis.close();
+    expect((await qdrant().count("tenant_acme")).count).toBe(1);
+  });
+
+  it("a Qdrant token grant suspended by hand is drift: a refresh sees it and up restores it", async () => {
+    const admin = { url: env.qdrant.url, apiKey: env.qdrantApiKey };
+    await putTokenGrant(admin, tokenGrantPayload("acme", "initial", false));
+    await expect(qdrant().count("tenant_acme")).rejects.toMatchObject({ status: 401 });
+
+    expect((await stack.preview()).changeSummary).not.toHaveProperty("update");
+    const drift = await stack.preview({ refresh: true });
+    expect(drift.changeSummary).toMatchObject({ update: 1 });
+
+    await stack.up({ refresh: true });
+    expect(await readTokenGrant(admin, "acme")).toEqual({ tenant_id: "acme", rotation: "initial", status: "enabled" });
     expect((await qdrant().count("tenant_acme")).count).toBe(1);
   });
 });

@@ -146,17 +146,17 @@ describe("frostbyte tenant rotate|suspend|resume and the destroy of a suspended 
     generations.push({ ageKey, secrets, ciphertext });
     expect(ciphertext).not.toBe(old.ciphertext);
 
-    // Every generated credential changed; the Qdrant token (signed with the admin key) did not.
+    // Every credential changed, the Qdrant token too (it names the new rotation in its grant).
     expect(secrets.minio.accessKey).toBe(old.secrets.minio.accessKey);
     expect(secrets.minio.secretKey).not.toBe(old.secrets.minio.secretKey);
     expect(secrets.postgres.password).not.toBe(old.secrets.postgres.password);
     expect(secrets.redis.password).not.toBe(old.secrets.redis.password);
-    expect(secrets.qdrant.token).toBe(old.secrets.qdrant.token);
+    expect(secrets.qdrant.token).not.toBe(old.secrets.qdrant.token);
     // The stack's outputs agree with the re-encrypted file.
     expect(credentialsOf(secrets)).toEqual((await outputs()).credentials);
 
-    // The old credentials are refused by PostgreSQL, Redis and MinIO; the new ones work on every store.
-    expect(await reach(env, credentialsOf(old.secrets), endpoints)).toEqual({ postgres: false, minio: false, redis: false, qdrant: true });
+    // The old credentials are refused by every store; the new ones work on every store.
+    expect(await reach(env, credentialsOf(old.secrets), endpoints)).toEqual({ postgres: false, minio: false, redis: false, qdrant: false });
     expect(await reach(env, credentialsOf(secrets), endpoints)).toEqual({ postgres: true, minio: true, redis: true, qdrant: true });
     expect(await minioUserStatus(env, names.minio.user)).toBe("enabled");
 
@@ -195,11 +195,11 @@ describe("frostbyte tenant rotate|suspend|resume and the destroy of a suspended 
   it("frostbyte tenant suspend: every credential refused, the secrets file and the token unchanged", async () => {
     const run = await frostbyte(["tenant", "suspend", ID, "--base-config", baseConfigPath]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout.trim().split("\n").at(-1)).toBe(`tenant "${ID}" is SUSPENDED: MinIO user disabled, PostgreSQL role NOLOGIN, Redis user off, firewall closed; data kept`);
+    expect(run.stdout.trim().split("\n").at(-1)).toBe(`tenant "${ID}" is SUSPENDED: MinIO user disabled, PostgreSQL role NOLOGIN, Redis user off, Qdrant token grant suspended, firewall closed; data kept`);
     const current = generations[1]!;
     expect(await env.controlPlane.registry.getTenant(ID)).toMatchObject({ state: "SUSPENDED", credentialRotation: "r2" });
     expect((await env.controlPlane.registry.listEvents(ID)).at(-1)?.eventType).toBe("TENANT_SUSPENDED");
-    expect(await reach(env, credentialsOf(current.secrets), endpoints)).toMatchObject({ postgres: false, minio: false, redis: false });
+    expect(await reach(env, credentialsOf(current.secrets), endpoints)).toEqual({ postgres: false, minio: false, redis: false, qdrant: false });
     expect(await minioUserStatus(env, names.minio.user)).toBe("disabled");
     expect((await secretsFile(current.ageKey)).ciphertext).toBe(current.ciphertext);
   });
@@ -236,7 +236,7 @@ describe("frostbyte tenant rotate|suspend|resume and the destroy of a suspended 
     }
 
     const credentials = credentialsOf(generations[1]!.secrets);
-    expect(await leftovers(env, ID, credentials)).toEqual({ database: false, role: false, bucket: false, minioUser: false, redisUser: false, collection: false });
+    expect(await leftovers(env, ID, credentials)).toEqual({ database: false, role: false, bucket: false, minioUser: false, redisUser: false, collection: false, qdrantGrant: false });
     expect(await minioUserStatus(env, names.minio.user)).toBeUndefined();
     expect(await minioPolicyExists(env, names.minio.policy)).toBe(false);
     expect(env.hcloud.servers().filter((server) => server.name === names.hetzner.server)).toEqual([]);

@@ -5,6 +5,7 @@
  * plugin is missing): these tests check the failure path, never a faked success.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { createServer, type Socket } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
@@ -41,6 +42,33 @@ beforeAll(async () => {
 afterAll(async () => {
   await view?.remove();
 });
+
+/** A TCP server on loopback that accepts connections and never answers, until hangUp. */
+async function silentServer(): Promise<{ port: number; connected: Promise<void>; hangUp(): void; close(): Promise<void> }> {
+  const sockets: Socket[] = [];
+  let onConnection: () => void = () => undefined;
+  const connected = new Promise<void>((resolve) => (onConnection = resolve));
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on("error", () => undefined);
+    onConnection();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("the silent server has no port");
+  const hangUp = () => {
+    for (const socket of sockets) socket.destroy();
+  };
+  return {
+    port: address.port,
+    connected,
+    hangUp,
+    close: () => new Promise<void>((resolve) => {
+      hangUp();
+      server.close(() => resolve());
+    }),
+  };
+}
 
 /** The CLI's workspace files of this project (PULUMI_HOME/workspaces/<project>-<hash>-workspace.json). */
 function workspaceFiles(): string[] {
@@ -133,35 +161,36 @@ describe("tenant stacks (real engine, file backend)", () => {
   });
 
   it("a second process's update of a locked stack is a conflict (ConcurrentUpdateError → StackConflictError)", async () => {
+    // The first update holds the backend's lock for as long as the test wants: its control plane
+    // accepts connections and never answers, so its write-back start waits until the test hangs up.
+    const silent = await silentServer();
+    const holder = createTenantStacks(testBaseConfig(`postgres://frostbyte:test-only@127.0.0.1:${silent.port}/frostbyte`), {
+      env: { PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE, FROSTBYTE_STATE_DIR: view.stateDir },
+      workDir: view.workDir,
+    });
     // Another process = another workspace with its own locks, on the same project and backend.
     const other = newStacks();
     const otherStack = await LocalWorkspace.selectStack(
       { stackName: "tenant-foxtrot", workDir: view.workDir },
       { workDir: view.workDir, envVars: { PULUMI_BACKEND_URL: `file://${view.stateDir}`, PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE } },
     );
-    let second: Promise<unknown> | undefined;
-    const reservation = stacks.reserve("foxtrot", "lock holder");
-    const first = stacks
-      .provision(reservation, desired, {
-        onProgress: (event) => {
-          // Both updates start within milliseconds; each holds the backend's lock for over a second.
-          if (event.type === "step" && event.step === "update-started") second = otherStack.up({ color: "never" }).catch((error: unknown) => error);
-        },
-      })
+    const reservation = holder.reserve("foxtrot", "lock holder");
+    const first = holder
+      .provision(reservation, desired)
       .catch((error: unknown) => error)
       .finally(() => reservation.release());
-    const results = [await first, await second];
-    const translated = results.map((error) => translateAutomationError(error, "tenant-foxtrot"));
-    // Whichever took the lock first failed on the unreachable stores; the other was refused by the lock.
-    // The file backend writes its lock and then looks for others, so two updates that lock in the same
-    // instant both see each other and both are refused: that is the engine's behaviour, never a success.
-    const conflicts = translated.filter((error) => error instanceof StackConflictError);
-    const failures = translated.filter((error) => error instanceof StackCommandError);
-    expect(conflicts.length).toBeGreaterThanOrEqual(1);
-    expect(conflicts.length + failures.length).toBe(2);
-    for (const conflict of conflicts) expect(conflict).toEqual(new StackConflictError("tenant-foxtrot", "locked"));
-    for (const failure of failures) expect((failure as Error).message).toMatch(STORES_UNREACHABLE);
+    try {
+      await silent.connected;
+      const second = await otherStack.up({ color: "never" }).catch((error: unknown) => error);
+      expect(translateAutomationError(second, "tenant-foxtrot")).toEqual(new StackConflictError("tenant-foxtrot", "locked"));
+    } finally {
+      silent.hangUp();
+    }
+    const firstError = translateAutomationError(await first, "tenant-foxtrot");
+    expect(firstError).toBeInstanceOf(StackCommandError);
+    expect((firstError as Error).message).toMatch(/Connection terminated/i);
     expect(other.isBusy("foxtrot")).toBe(false);
+    await silent.close();
   });
 
   it("deprovision destroys the stack's resources and removes the stack and its config file", async () => {

@@ -98,13 +98,15 @@ describe("the program passes the token to every keeper and to the write-back (mo
     registrations = run.registrations;
   });
 
-  it("the three passwords and the age key are kept on the tenant's own token", () => {
+  it("the three passwords, the age key and the Qdrant token grant are kept on the tenant's own token", () => {
     for (const [tenant, token] of [["acme", "r7"], ["globex-eu", "initial"]] as const) {
       const passwords = ofTenant(tenant, "random:index/randomPassword:RandomPassword");
       expect(passwords.map((p) => p.name).sort()).toEqual([`${tenant}-minio-secret-key`, `${tenant}-postgres-password`, `${tenant}-redis-password`]);
       for (const password of passwords) expect(password.inputs["keepers"]).toEqual({ rotation: token });
       const [ageKey] = ofTenant(tenant, "pulumi-nodejs:dynamic/frostbyte:TenantAgeKey");
       expect(ageKey?.inputs).toMatchObject({ tenantId: tenant, rotation: token });
+      const [grant] = ofTenant(tenant, "pulumi-nodejs:dynamic/frostbyte:QdrantTokenGrant");
+      expect(grant?.inputs).toMatchObject({ tenantId: tenant, rotation: token });
       const [complete] = ofTenant(tenant, "pulumi-nodejs:dynamic/frostbyte:TenantProvisioningComplete");
       expect(complete?.inputs).toMatchObject({ tenantId: tenant, credentialRotation: token });
     }

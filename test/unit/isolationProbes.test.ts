@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCollection, mintCollectionToken } from "../../components/qdrant";
+import { createCollection, mintCollectionToken, putTokenGrant, tokenGrantPayload } from "../../components/qdrant";
 import { redisAclRules, setAclUser } from "../../components/redis";
 import { tenantNames } from "../../components/naming";
 import { probePostgres } from "../../components/verification/postgresProbe";
@@ -87,7 +87,8 @@ describe("isolation probes with a tenant's own credentials", () => {
   it("Qdrant: the collection token reaches its collection only; the admin key would be a breach", async () => {
     const settings = { url: qdrant.url, apiKey: "probe-admin-key" };
     await createCollection(settings, { name: "tenant_acme", vectorSize: 768, distance: "Cosine" });
-    const token = await mintCollectionToken(settings.apiKey, "acme", "tenant_acme");
+    await putTokenGrant(settings, tokenGrantPayload("acme", "initial", true));
+    const token = await mintCollectionToken(settings.apiKey, "acme", "tenant_acme", "initial");
     const scoped = await probeQdrant({ url: qdrant.url, token, ownCollection: "tenant_acme", foreignCollection: "tenant_globex" });
     expect(scoped).toMatchObject({ store: "qdrant", ownAllowed: true, foreignDenied: true });
     const adminKey = await probeQdrant({ url: qdrant.url, token: "probe-admin-key", ownCollection: "tenant_acme", foreignCollection: "tenant_globex" });

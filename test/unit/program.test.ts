@@ -22,6 +22,7 @@ const T = {
   database: "postgresql:index/database:Database",
   grant: "postgresql:index/grant:Grant",
   collection: "pulumi-nodejs:dynamic/frostbyte:QdrantCollection",
+  tokenGrant: "pulumi-nodejs:dynamic/frostbyte:QdrantTokenGrant",
   redisUser: "pulumi-nodejs:dynamic/frostbyte:RedisAclUser",
   password: "random:index/randomPassword:RandomPassword",
   start: "pulumi-nodejs:dynamic/frostbyte:TenantProvisioningStart",
@@ -33,7 +34,7 @@ const T = {
 
 /** Every store resource: what the write-back start must precede and its completion must follow. */
 const STORE_TYPES: readonly string[] = [
-  T.network, T.subnet, T.firewall, T.server, T.bucket, T.versioning, T.bucketObjects, T.user, T.policy, T.attachment, T.role, T.database, T.grant, T.collection, T.redisUser,
+  T.network, T.subnet, T.firewall, T.server, T.bucket, T.versioning, T.bucketObjects, T.user, T.policy, T.attachment, T.role, T.database, T.grant, T.collection, T.tokenGrant, T.redisUser,
 ];
 
 function tenantOf(registrations: Registration[], urn: string): string | undefined {
@@ -73,9 +74,9 @@ describe("the program under mocks, online mode", () => {
         [T.network]: 1, [T.subnet]: 1, [T.firewall]: 1, [T.server]: 1,
         [T.bucket]: 1, [T.versioning]: 1, [T.bucketObjects]: 1, [T.user]: 1, [T.policy]: 1, [T.attachment]: 1,
         [T.role]: 1, [T.database]: 1, [T.grant]: 1,
-        [T.collection]: 1, [T.redisUser]: 1, [T.password]: 3, [T.start]: 1, [T.complete]: 1, [T.verification]: 1, [T.ageKey]: 1, [T.secretsFile]: 1,
+        [T.collection]: 1, [T.tokenGrant]: 1, [T.redisUser]: 1, [T.password]: 3, [T.start]: 1, [T.complete]: 1, [T.verification]: 1, [T.ageKey]: 1, [T.secretsFile]: 1,
       });
-      expect(children).toHaveLength(23);
+      expect(children).toHaveLength(24);
     }
     const orphans = registrations.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && tenantOf(registrations, r.urn) === undefined);
     expect(orphans.map((o) => o.type)).toEqual([]);
@@ -98,7 +99,7 @@ describe("the program under mocks, online mode", () => {
       const start = one(children, T.start);
       const complete = one(children, T.complete);
       const stores = children.filter((c) => STORE_TYPES.includes(c.type));
-      expect(stores).toHaveLength(15);
+      expect(stores).toHaveLength(16);
       const dependsOnStart = (r: Registration, seen = new Set<string>()): boolean =>
         r.dependencies.includes(start.urn) ||
         r.dependencies.some((urn) => !seen.has(urn) && seen.add(urn) && dependsOnStart(registrations.find((x) => x.urn === urn)!, seen));
@@ -207,6 +208,10 @@ describe("the program under mocks, online mode", () => {
     });
   });
 
+  it("grants the tenant's Qdrant token for its rotation, enabled", () => {
+    expect(one(childrenOf(registrations, "acme"), T.tokenGrant).inputs).toMatchObject({ tenantId: "acme", rotation: "initial", enabled: true });
+  });
+
   it("publishes credentials only as secrets, and endpoints without any", async () => {
     for (const [tenant, out] of Object.entries(outputs)) {
       expect(await pulumi.isSecret(out.credentials), tenant).toBe(true);
@@ -234,10 +239,12 @@ describe("the program under mocks, a suspended tenant (DESIGN §7)", () => {
     expect(one(acme, T.firewall).inputs["rules"]).toEqual([
       { direction: "in", protocol: "tcp", port: "22", sourceIps: ["198.51.100.0/24"], description: "SSH from operator networks" },
     ]);
+    expect(one(acme, T.tokenGrant).inputs).toMatchObject({ enabled: false });
     expect(one(acme, T.complete).inputs).toMatchObject({ suspended: true });
     for (const type of [T.bucket, T.database, T.collection, T.server]) expect(acme.filter((r) => r.type === type), type).toHaveLength(1);
     const globex = childrenOf(run.registrations, "globex-eu");
     expect(one(globex, T.role).inputs).toMatchObject({ login: true });
+    expect(one(globex, T.tokenGrant).inputs).toMatchObject({ enabled: true });
   });
 });
 

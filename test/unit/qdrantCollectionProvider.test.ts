@@ -1,6 +1,18 @@
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCollection, deleteCollection, getCollection, mintCollectionToken, type QdrantAdminSettings } from "../../components/qdrant";
+import {
+  createCollection,
+  deleteCollection,
+  deleteTokenGrant,
+  getCollection,
+  mintCollectionToken,
+  putTokenGrant,
+  readTokenGrant,
+  TOKEN_GRANTS_COLLECTION,
+  tokenGrantPayload,
+  tokenGrantPointId,
+  type QdrantAdminSettings,
+} from "../../components/qdrant";
 import { startQdrantApiDouble, type QdrantApiDouble } from "../doubles/qdrant/server";
 
 describe("Qdrant collection provider functions against the Qdrant API test double", () => {
@@ -33,13 +45,50 @@ describe("Qdrant collection provider functions against the Qdrant API test doubl
 
   it("mints a token that reaches its own collection and is refused on another", async () => {
     await createCollection(admin, { ...spec, name: "tenant_globex" });
-    const token = await mintCollectionToken(admin.apiKey, "acme", "tenant_acme");
+    await putTokenGrant(admin, tokenGrantPayload("acme", "initial", true));
+    const token = await mintCollectionToken(admin.apiKey, "acme", "tenant_acme", "initial");
     const asTenant = new QdrantClient({ url: qdrant.url, apiKey: token, checkCompatibility: false });
     await asTenant.upsert("tenant_acme", { wait: true, points: [{ id: 1, vector: Array.from({ length: 768 }, (_, i) => (i % 7) / 7), payload: { doc: "a" } }] });
     expect((await asTenant.count("tenant_acme")).count).toBe(1);
     await expect(asTenant.count("tenant_globex")).rejects.toMatchObject({ status: 403 });
     await expect(asTenant.createCollection("tenant_new", { vectors: { size: 768, distance: "Cosine" } })).rejects.toMatchObject({ status: 403 });
-    expect(await mintCollectionToken(admin.apiKey, "acme", "tenant_acme")).toBe(token);
+    expect(await mintCollectionToken(admin.apiKey, "acme", "tenant_acme", "initial")).toBe(token);
+    await expect(asTenant.count(TOKEN_GRANTS_COLLECTION)).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("revokes the token through its grant point: suspended, resumed, rotated, deleted", async () => {
+    const asTenant = (token: string) => new QdrantClient({ url: qdrant.url, apiKey: token, checkCompatibility: false });
+    const initial = await mintCollectionToken(admin.apiKey, "acme", "tenant_acme", "initial");
+    expect((await asTenant(initial).count("tenant_acme")).count).toBe(1);
+
+    await putTokenGrant(admin, tokenGrantPayload("acme", "initial", false));
+    expect(await readTokenGrant(admin, "acme")).toEqual({ tenant_id: "acme", rotation: "initial", status: "suspended" });
+    await expect(asTenant(initial).count("tenant_acme")).rejects.toMatchObject({ status: 401 });
+
+    await putTokenGrant(admin, tokenGrantPayload("acme", "initial", true));
+    expect((await asTenant(initial).count("tenant_acme")).count).toBe(1);
+
+    await putTokenGrant(admin, tokenGrantPayload("acme", "r2", true));
+    const rotated = await mintCollectionToken(admin.apiKey, "acme", "tenant_acme", "r2");
+    expect(rotated).not.toBe(initial);
+    await expect(asTenant(initial).count("tenant_acme")).rejects.toMatchObject({ status: 401 });
+    expect((await asTenant(rotated).count("tenant_acme")).count).toBe(1);
+
+    await deleteTokenGrant(admin, "acme");
+    expect(await readTokenGrant(admin, "acme")).toBeUndefined();
+    await expect(asTenant(rotated).count("tenant_acme")).rejects.toMatchObject({ status: 401 });
+    await deleteTokenGrant(admin, "acme");
+  });
+
+  it("keeps one grant point per tenant, with a stable UUID id, beside other tenants' grants", async () => {
+    expect(tokenGrantPointId("acme")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(tokenGrantPointId("acme")).toBe(tokenGrantPointId("acme"));
+    expect(tokenGrantPointId("acme")).not.toBe(tokenGrantPointId("globex"));
+    await Promise.all([putTokenGrant(admin, tokenGrantPayload("globex", "initial", true)), putTokenGrant(admin, tokenGrantPayload("initech", "initial", true))]);
+    await putTokenGrant(admin, tokenGrantPayload("globex", "r7", true));
+    const adminClient = new QdrantClient({ url: qdrant.url, apiKey: admin.apiKey, checkCompatibility: false });
+    expect((await adminClient.count(TOKEN_GRANTS_COLLECTION, { exact: true })).count).toBe(2);
+    expect(await readTokenGrant(admin, "globex")).toEqual({ tenant_id: "globex", rotation: "r7", status: "enabled" });
   });
 
   it("deletes the collection", async () => {

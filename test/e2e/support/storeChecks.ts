@@ -1,4 +1,5 @@
 import { QdrantClient } from "@qdrant/js-client-rest";
+import { readTokenGrant } from "../../../components/qdrant";
 import { Client as MinioClient } from "minio";
 import pg from "pg";
 import { createClient } from "redis";
@@ -71,6 +72,7 @@ export async function leftovers(env: LocalEnvironment, tenantId: string, credent
     minioUser: await minioKeyKnown(env, credentials),
     redisUser: aclUsers.includes(`tenant-${tenantId}`),
     collection: (await qdrant.collectionExists(`tenant_${underscored}`)).exists,
+    qdrantGrant: (await readTokenGrant({ url: env.qdrant.url, apiKey: env.qdrantApiKey }, tenantId)) !== undefined,
   };
 }
 

@@ -1,0 +1,15 @@
+import type { QdrantAdminSettings } from "./adminSettings";
+
+type Client = import("@qdrant/js-client-rest").QdrantClient;
+
+/** A fresh client per call: this code also runs in a dynamic provider's own process after serialisation. */
+export function adminClient(settings: QdrantAdminSettings): Client {
+  const { QdrantClient } = require("@qdrant/js-client-rest") as typeof import("@qdrant/js-client-rest");
+  return new QdrantClient({ url: settings.url, apiKey: settings.apiKey, checkCompatibility: false });
+}
+
+/** Qdrant's client throws errors whose message is the status text; its body holds the reason. */
+export function qdrantReason(error: unknown): string {
+  const data = (error as { data?: { status?: { error?: string } } }).data;
+  return data?.status?.error ?? (error as Error).message;
+}

@@ -1,0 +1,73 @@
+import * as pulumi from "@pulumi/pulumi";
+import { parseQdrantAdminSettings, type QdrantAdminSettings } from "./adminSettings";
+import { tokenGrantPayload, type GrantStatus } from "./tokenGrant";
+import { deleteTokenGrant, putTokenGrant, readTokenGrant } from "./tokenGrantOperations";
+
+/** Bump when the provider's behaviour changes, so existing grants are rewritten by it. */
+export const TOKEN_GRANT_PROVIDER_VERSION = "1";
+
+/** Inputs of a tenant's Qdrant token grant. */
+export interface QdrantTokenGrantArgs {
+  readonly tenantId: pulumi.Input<string>;
+  /** The tenant's credential rotation token: a new one revokes the tokens minted for the old. */
+  readonly rotation: pulumi.Input<string>;
+  /** False while the tenant is suspended: its token is refused, and valid again on resume. */
+  readonly enabled: pulumi.Input<boolean>;
+}
+
+interface GrantInputs {
+  readonly tenantId: string;
+  readonly rotation: string;
+  readonly enabled: boolean;
+  readonly providerVersion: string;
+}
+
+type GrantOutputs = GrantInputs;
+
+interface QdrantTokenGrantProvider extends pulumi.dynamic.ResourceProvider {
+  settings?: QdrantAdminSettings;
+}
+
+function settingsOf(provider: QdrantTokenGrantProvider): QdrantAdminSettings {
+  if (!provider.settings) throw new Error("the Qdrant token grant provider was not configured: frostbyte:qdrant is missing");
+  return provider.settings;
+}
+
+const qdrantTokenGrantProvider: QdrantTokenGrantProvider = {
+  async configure(req) {
+    this.settings = parseQdrantAdminSettings(req.config.get("qdrant"));
+  },
+  async diff(_id, olds: GrantOutputs, news: GrantInputs) {
+    const changed = (["rotation", "enabled", "providerVersion"] as const).some((key) => olds[key] !== news[key]);
+    return { changes: changed || olds.tenantId !== news.tenantId, replaces: olds.tenantId !== news.tenantId ? ["tenantId"] : [], deleteBeforeReplace: true };
+  },
+  async create(inputs: GrantInputs) {
+    const id = await putTokenGrant(settingsOf(this), tokenGrantPayload(inputs.tenantId, inputs.rotation, inputs.enabled));
+    return { id, outs: inputs };
+  },
+  async read(id, props: GrantOutputs) {
+    // A refresh: a deleted grant is gone from the state (the next up writes it again); one edited by
+    // hand shows what Qdrant holds, which diff then rewrites.
+    const current = await readTokenGrant(settingsOf(this), props.tenantId);
+    if (!current) return {};
+    const status: GrantStatus | undefined = current.status;
+    return { id, props: { ...props, rotation: current.rotation ?? "", enabled: status === "enabled" } };
+  },
+  async update(_id, _olds: GrantOutputs, news: GrantInputs) {
+    await putTokenGrant(settingsOf(this), tokenGrantPayload(news.tenantId, news.rotation, news.enabled));
+    return { outs: news };
+  },
+  async delete(_id, olds: GrantOutputs) {
+    await deleteTokenGrant(settingsOf(this), olds.tenantId);
+  },
+};
+
+/** The grant point that keeps a tenant's Qdrant token valid (see tokenGrant.ts). */
+export class QdrantTokenGrant extends pulumi.dynamic.Resource {
+  declare readonly rotation: pulumi.Output<string>;
+  declare readonly enabled: pulumi.Output<boolean>;
+
+  constructor(name: string, args: QdrantTokenGrantArgs, opts?: pulumi.CustomResourceOptions) {
+    super(qdrantTokenGrantProvider, name, { ...args, providerVersion: TOKEN_GRANT_PROVIDER_VERSION }, opts, "frostbyte", "QdrantTokenGrant");
+  }
+}
