@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseQdrantAdminSettings, type QdrantAdminSettings } from "./adminSettings";
+import { parseQdrantAdminSettings, qdrantSettingsOf, type QdrantAdminProvider } from "./adminSettings";
 import { createCollection, deleteCollection, getCollection, type CollectionSpec, type Distance } from "./collectionOperations";
 
 /** Bump when the provider's behaviour changes, so existing collections are updated by it. */
@@ -21,19 +21,10 @@ interface CollectionInputs extends CollectionSpec {
 
 type CollectionOutputs = CollectionInputs;
 
-interface QdrantCollectionProvider extends pulumi.dynamic.ResourceProvider {
-  settings?: QdrantAdminSettings;
-}
-
-function settingsOf(provider: QdrantCollectionProvider): QdrantAdminSettings {
-  if (!provider.settings) throw new Error("the Qdrant collection provider was not configured: frostbyte:qdrant is missing");
-  return provider.settings;
-}
-
 /** A collection's shape can't change in place: size, distance or name changes replace it. */
 const REPLACING_KEYS = ["name", "vectorSize", "distance"] as const;
 
-const qdrantCollectionProvider: QdrantCollectionProvider = {
+const qdrantCollectionProvider: QdrantAdminProvider = {
   async configure(req) {
     this.settings = parseQdrantAdminSettings(req.config.get("qdrant"));
   },
@@ -53,23 +44,23 @@ const qdrantCollectionProvider: QdrantCollectionProvider = {
     return { changes, replaces, deleteBeforeReplace: replaces.includes("name") ? false : true };
   },
   async create(inputs: CollectionInputs) {
-    await createCollection(settingsOf(this), inputs);
+    await createCollection(qdrantSettingsOf(this, "Qdrant collection"), inputs);
     return { id: inputs.name, outs: inputs };
   },
   async read(id, props: CollectionOutputs) {
     // A refresh: a deleted collection is gone from the state; a recreated one with another shape
     // shows its real size and distance, which diff then replaces.
-    const current = await getCollection(settingsOf(this), props.name);
+    const current = await getCollection(qdrantSettingsOf(this, "Qdrant collection"), props.name);
     if (!current) return {};
     return { id, props: { ...props, vectorSize: current.vectorSize ?? props.vectorSize, distance: (current.distance as Distance | undefined) ?? props.distance } };
   },
   async update(_id, _olds: CollectionOutputs, news: CollectionInputs) {
-    const current = await getCollection(settingsOf(this), news.name);
+    const current = await getCollection(qdrantSettingsOf(this, "Qdrant collection"), news.name);
     if (!current) throw new Error(`Qdrant collection "${news.name}" is gone; run pulumi refresh or recreate the tenant's collection`);
     return { outs: news };
   },
   async delete(_id, olds: CollectionOutputs) {
-    await deleteCollection(settingsOf(this), olds.name);
+    await deleteCollection(qdrantSettingsOf(this, "Qdrant collection"), olds.name);
   },
 };
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseQdrantAdminSettings, type QdrantAdminSettings } from "./adminSettings";
+import { parseQdrantAdminSettings, qdrantSettingsOf, type QdrantAdminProvider } from "./adminSettings";
 import { tokenGrantPayload, type GrantStatus } from "./tokenGrant";
 import { deleteTokenGrant, putTokenGrant, readTokenGrant } from "./tokenGrantOperations";
 
@@ -24,16 +24,7 @@ interface GrantInputs {
 
 type GrantOutputs = GrantInputs;
 
-interface QdrantTokenGrantProvider extends pulumi.dynamic.ResourceProvider {
-  settings?: QdrantAdminSettings;
-}
-
-function settingsOf(provider: QdrantTokenGrantProvider): QdrantAdminSettings {
-  if (!provider.settings) throw new Error("the Qdrant token grant provider was not configured: frostbyte:qdrant is missing");
-  return provider.settings;
-}
-
-const qdrantTokenGrantProvider: QdrantTokenGrantProvider = {
+const qdrantTokenGrantProvider: QdrantAdminProvider = {
   async configure(req) {
     this.settings = parseQdrantAdminSettings(req.config.get("qdrant"));
   },
@@ -42,23 +33,23 @@ const qdrantTokenGrantProvider: QdrantTokenGrantProvider = {
     return { changes: changed || olds.tenantId !== news.tenantId, replaces: olds.tenantId !== news.tenantId ? ["tenantId"] : [], deleteBeforeReplace: true };
   },
   async create(inputs: GrantInputs) {
-    const id = await putTokenGrant(settingsOf(this), tokenGrantPayload(inputs.tenantId, inputs.rotation, inputs.enabled));
+    const id = await putTokenGrant(qdrantSettingsOf(this, "Qdrant token grant"), tokenGrantPayload(inputs.tenantId, inputs.rotation, inputs.enabled));
     return { id, outs: inputs };
   },
   async read(id, props: GrantOutputs) {
     // A refresh: a deleted grant is gone from the state (the next up writes it again); one edited by
     // hand shows what Qdrant holds, which diff then rewrites.
-    const current = await readTokenGrant(settingsOf(this), props.tenantId);
+    const current = await readTokenGrant(qdrantSettingsOf(this, "Qdrant token grant"), props.tenantId);
     if (!current) return {};
     const status: GrantStatus | undefined = current.status;
     return { id, props: { ...props, rotation: current.rotation ?? "", enabled: status === "enabled" } };
   },
   async update(_id, _olds: GrantOutputs, news: GrantInputs) {
-    await putTokenGrant(settingsOf(this), tokenGrantPayload(news.tenantId, news.rotation, news.enabled));
+    await putTokenGrant(qdrantSettingsOf(this, "Qdrant token grant"), tokenGrantPayload(news.tenantId, news.rotation, news.enabled));
     return { outs: news };
   },
   async delete(_id, olds: GrantOutputs) {
-    await deleteTokenGrant(settingsOf(this), olds.tenantId);
+    await deleteTokenGrant(qdrantSettingsOf(this, "Qdrant token grant"), olds.tenantId);
   },
 };
 

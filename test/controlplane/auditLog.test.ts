@@ -1,20 +1,9 @@
-import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { canonicalTimestamp, eventHash, SecretLikeDataError } from "../../controlplane";
 import { useControlPlaneDatabase } from "../support/controlPlaneFixture";
 
 const cp = useControlPlaneDatabase();
 const actor = "test-operator";
-
-async function asSuperuser<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: cp.db.superuserUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function tenantWithEvents(tenantId: string): Promise<void> {
   await cp.registry.createTenant(tenantId, { actor });
@@ -39,7 +28,7 @@ describe("audit_events is append-only (DESIGN §4)", () => {
     ["DELETE", "DELETE FROM audit_events WHERE tenant_id = 'append-only'"],
     ["TRUNCATE", "TRUNCATE audit_events CASCADE"],
   ])("a superuser's %s is refused by trigger, even as a replica", async (operation, sql) => {
-    await asSuperuser(async (client) => {
+    await cp.db.asSuperuser(async (client) => {
       await expect(client.query(sql)).rejects.toThrow(`audit_events is append-only: ${operation} is not allowed`);
       await client.query("SET session_replication_role = replica");
       await expect(client.query(sql)).rejects.toThrow(`audit_events is append-only: ${operation} is not allowed`);
@@ -95,7 +84,7 @@ describe("the per-tenant hash chain (DESIGN §4)", () => {
 
 describe("verifyChain catches rows a superuser altered with the triggers off", () => {
   async function tamper(sql: string, values: unknown[]): Promise<void> {
-    await asSuperuser(async (client) => {
+    await cp.db.asSuperuser(async (client) => {
       await client.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only, DISABLE TRIGGER audit_events_append_only_statement");
       try {
         await client.query(sql, values);
@@ -128,7 +117,7 @@ describe("verifyChain catches rows a superuser altered with the triggers off", (
   it("names the event after a deleted one", async () => {
     await tenantWithEvents("gapped");
     const events = await cp.registry.listEvents("gapped");
-    await asSuperuser(async (client) => {
+    await cp.db.asSuperuser(async (client) => {
       // replica switches off the foreign key from the next event; the append-only trigger (ALWAYS) needs DISABLE.
       await client.query("SET session_replication_role = replica");
       await client.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only, DISABLE TRIGGER audit_events_append_only_statement");

@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../cli/program";
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../support/controlPlaneDb";
@@ -33,15 +32,11 @@ async function frostbyte(args: string[], url: string | null = db.runtimeUrl) {
 }
 
 async function breakEvent(eventId: string): Promise<void> {
-  const client = new pg.Client({ connectionString: db.superuserUrl });
-  await client.connect();
-  try {
+  await db.asSuperuser(async (client) => {
     await client.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only, DISABLE TRIGGER audit_events_append_only_statement");
     await client.query("UPDATE audit_events SET actor = 'mallory' WHERE event_id = $1", [eventId]);
     await client.query("ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_append_only, ENABLE ALWAYS TRIGGER audit_events_append_only_statement");
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 describe("frostbyte (DESIGN §9)", () => {

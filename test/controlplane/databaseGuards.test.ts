@@ -3,26 +3,15 @@
  * the audit log that match no row, removal of registry rows, ids that break DESIGN §1, and
  * registry changes written without their §5 event in the same transaction.
  */
-import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { useControlPlaneDatabase } from "../support/controlPlaneFixture";
 
 const cp = useControlPlaneDatabase();
 const actor = "test-operator";
 
-async function asSuperuser<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: cp.db.superuserUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Runs the statements in one transaction as a superuser; resolves when COMMIT succeeds. */
 function superuserTransaction(statements: readonly string[]): Promise<void> {
-  return asSuperuser(async (client) => {
+  return cp.db.asSuperuser(async (client) => {
     await client.query("BEGIN");
     try {
       for (const sql of statements) await client.query(sql);
@@ -42,7 +31,7 @@ describe("the audit log refuses edits that match no row", () => {
     ["DELETE", "DELETE FROM audit_events WHERE tenant_id = 'nobody-here'"],
     ["UPDATE", "UPDATE audit_events SET details = '{}'"],
   ])("a superuser's %s is refused even when no event matches", async (operation, sql) => {
-    await asSuperuser(async (client) => {
+    await cp.db.asSuperuser(async (client) => {
       await expect(client.query(sql)).rejects.toThrow(`audit_events is append-only: ${operation} is not allowed`);
       await client.query("SET session_replication_role = replica");
       await expect(client.query(sql)).rejects.toThrow(`audit_events is append-only: ${operation} is not allowed`);
@@ -57,7 +46,7 @@ describe("the registry keeps every tenant", () => {
     ["TRUNCATE", "TRUNCATE tenants CASCADE"],
   ])("a superuser's %s of tenants is refused", async (operation, sql) => {
     await cp.registry.createTenant("kept", { actor }).catch(() => undefined);
-    await asSuperuser((client) => expect(client.query(sql)).rejects.toThrow(`tenants keeps every tenant: ${operation} is not allowed`));
+    await cp.db.asSuperuser((client) => expect(client.query(sql)).rejects.toThrow(`tenants keeps every tenant: ${operation} is not allowed`));
     expect((await cp.registry.getTenant("kept")).state).toBe("PENDING");
     expect(await cp.registry.listEvents("kept")).toHaveLength(1);
   });

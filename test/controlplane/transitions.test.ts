@@ -78,15 +78,11 @@ describe("tenant lifecycle in the registry and the database (DESIGN §3)", () =>
 
   it("keeps the guard on for a superuser with session_replication_role = replica", async () => {
     await tenantIn("replica", "ACTIVE");
-    const client = new pg.Client({ connectionString: cp.db.superuserUrl });
-    await client.connect();
-    try {
+    await cp.db.asSuperuser(async (client) => {
       await client.query("SET session_replication_role = replica");
       await expect(client.query("UPDATE tenants SET state = 'PENDING' WHERE tenant_id = 'replica'")).rejects.toThrow(
         'tenant "replica": transition ACTIVE -> PENDING is not allowed',
       );
-    } finally {
-      await client.end();
-    }
+    });
   });
 });

@@ -4,7 +4,7 @@
  * frostbyte_runtime. Each call makes a new database; roles are shared by the whole server.
  */
 import { randomBytes } from "node:crypto";
-import type pg from "pg";
+import pg from "pg";
 import { createControlPlanePool, migrateControlPlane, TenantRegistry } from "../../controlplane";
 import type { PostgresServer } from "./postgresServer";
 
@@ -24,6 +24,8 @@ export interface ControlPlaneDatabase {
   readonly runtimeUrl: string;
   /** As the superuser. */
   readonly superuserUrl: string;
+  /** Runs `work` on its own client connected as the superuser (a psql session by hand), ended afterwards. */
+  asSuperuser<T>(work: (client: pg.Client) => Promise<T>): Promise<T>;
   /** Pool as the runtime login; closed by close(). */
   readonly pool: pg.Pool;
   readonly registry: TenantRegistry;
@@ -57,6 +59,15 @@ export async function createControlPlaneDatabase(
     migratorUrl,
     runtimeUrl,
     superuserUrl: server.url(name),
+    async asSuperuser(work) {
+      const client = new pg.Client({ connectionString: server.url(name) });
+      await client.connect();
+      try {
+        return await work(client);
+      } finally {
+        await client.end();
+      }
+    },
     pool,
     registry: new TenantRegistry(pool),
     close: () => pool.end(),
