@@ -1,5 +1,5 @@
 /** How a command reaches the control-plane database: FROSTBYTE_CONTROL_DB_URL (DESIGN §9). */
-import { assertControlPlaneUrl, createControlPlanePool, TenantRegistry } from "../controlplane";
+import { assertControlPlaneUrl, controlPlaneClientConfig, createControlPlanePool, isConnectTimeout, TenantRegistry } from "../controlplane";
 import type pg from "pg";
 import { CliError, type CliIo } from "./io";
 
@@ -20,9 +20,16 @@ export function controlDbUrl(io: CliIo): string {
 
 /** Runs `work` with a small pool on the control plane, and closes the pool afterwards. */
 export async function withPool<T>(io: CliIo, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
-  const pool = createControlPlanePool(controlDbUrl(io), { max: 2, applicationName: "frostbyte-cli" });
+  const url = controlDbUrl(io);
+  const pool = createControlPlanePool(url, { max: 2, applicationName: "frostbyte-cli" });
   try {
     return await work(pool);
+  } catch (error) {
+    if (!isConnectTimeout(error)) throw error;
+    const seconds = controlPlaneClientConfig(url).connectionTimeoutMillis / 1000;
+    throw new CliError(
+      `the control-plane database (${CONTROL_DB_URL_ENV}) did not answer within ${seconds} s; check that its host and port are right and that it is up (raise the wait with ?connect_timeout=SECONDS)`,
+    );
   } finally {
     await pool.end();
   }

@@ -1,5 +1,6 @@
 /** The pooled connection to the control-plane database, and the one way to run a transaction on it. */
 import pg from "pg";
+import { connectTimeoutMillis, connectTimeoutProblem } from "./connectTimeout";
 import { ControlPlaneUrlError } from "./errors";
 
 /** Options of {@link createControlPlanePool}. */
@@ -12,6 +13,19 @@ export interface ControlPlanePoolOptions {
 
 /** Checks that a URL is a postgres:// or postgresql:// URL; the error never quotes the URL. */
 export function assertControlPlaneUrl(url: string): string {
+  parseControlPlaneUrl(url);
+  return url;
+}
+
+/**
+ * node-postgres settings for the control-plane URL, with a connect timeout: without one, a host
+ * that accepts the TCP connection and never answers would hang every command (see connectTimeout.ts).
+ */
+export function controlPlaneClientConfig(url: string): { connectionString: string; connectionTimeoutMillis: number } {
+  return { connectionString: url, connectionTimeoutMillis: connectTimeoutMillis(parseControlPlaneUrl(url)) };
+}
+
+function parseControlPlaneUrl(url: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -21,7 +35,9 @@ export function assertControlPlaneUrl(url: string): string {
   if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
     throw new ControlPlaneUrlError(`has scheme ${JSON.stringify(parsed.protocol.replace(/:$/, ""))}; expected postgres or postgresql`);
   }
-  return url;
+  const timeoutProblem = connectTimeoutProblem(parsed);
+  if (timeoutProblem !== undefined) throw new ControlPlaneUrlError(timeoutProblem);
+  return parsed;
 }
 
 /**
@@ -31,13 +47,18 @@ export function assertControlPlaneUrl(url: string): string {
  */
 export function createControlPlanePool(url: string, options: ControlPlanePoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: assertControlPlaneUrl(url),
+    ...controlPlaneClientConfig(url),
     max: options.max ?? 10,
     application_name: options.applicationName ?? "frostbyte",
   });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on("error", () => undefined);
   return pool;
+}
+
+/** Whether node-postgres gave up opening a connection after the connect timeout (pool or client). */
+export function isConnectTimeout(error: unknown): boolean {
+  return error instanceof Error && /^(timeout exceeded when trying to connect|timeout expired|Connection terminated due to connection timeout)$/.test(error.message);
 }
 
 /** Something that runs SQL: a pool or a client inside a transaction. */

@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { assertControlPlaneUrl } from "./db";
+import { controlPlaneClientConfig, isConnectTimeout } from "./db";
 import { MigrationError } from "./errors";
 
 /** The table node-pg-migrate records applied migrations in. */
@@ -38,13 +38,13 @@ export function defaultMigrationsDir(from: string = __dirname): string {
  * in one transaction. Returns the names of the migrations applied now; [] when up to date.
  */
 export async function migrateControlPlane(databaseUrl: string, options: MigrateOptions = {}): Promise<string[]> {
-  assertControlPlaneUrl(databaseUrl);
+  const connection = controlPlaneClientConfig(databaseUrl);
   const log = options.log ?? (() => undefined);
   // node-pg-migrate is an ES module; a dynamic import loads it from this CommonJS build.
   const { runner } = await import("node-pg-migrate");
   try {
     const applied = await runner({
-      databaseUrl,
+      databaseUrl: connection,
       dir: options.dir ?? defaultMigrationsDir(),
       direction: "up",
       migrationsTable: MIGRATIONS_TABLE,
@@ -55,6 +55,9 @@ export async function migrateControlPlane(databaseUrl: string, options: MigrateO
     });
     return applied.map((migration) => migration.name);
   } catch (error) {
+    if (isConnectTimeout(error)) {
+      throw new MigrationError(`no migration ran: the control-plane database did not answer within ${connection.connectionTimeoutMillis / 1000} s`, { cause: error });
+    }
     const reason = error instanceof Error ? error.message : String(error);
     throw new MigrationError(`migration failed and was rolled back: ${reason}`, { cause: error });
   }

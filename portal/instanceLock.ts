@@ -4,7 +4,7 @@
  * can only be one whose portal is gone — and it keeps two portals from driving the same stacks.
  */
 import pg from "pg";
-import { assertControlPlaneUrl } from "../controlplane";
+import { controlPlaneClientConfig } from "../controlplane";
 
 /** The lock's key: a fixed 64-bit hash, the same for every portal of any control plane. */
 const LOCK_KEY_SQL = "hashtextextended('frostbyte-portal', 0)";
@@ -24,7 +24,7 @@ export interface PortalLock {
 
 /** Takes the lock or throws {@link PortalAlreadyRunningError}; never waits. */
 export async function acquirePortalLock(controlDbUrl: string): Promise<PortalLock> {
-  const client = new pg.Client({ connectionString: assertControlPlaneUrl(controlDbUrl), application_name: "frostbyte-portal-lock" });
+  const client = new pg.Client({ ...controlPlaneClientConfig(controlDbUrl), application_name: "frostbyte-portal-lock" });
   // A dropped connection loses the lock; the portal keeps serving, and the next start takes it again.
   client.on("error", () => undefined);
   await client.connect();

@@ -13,6 +13,12 @@ export const TOKEN_GRANTS_COLLECTION = "frostbyte_token_grants";
 /** Grant points carry no meaningful vector; Qdrant still wants one per point. */
 export const TOKEN_GRANTS_VECTOR = { size: 1, distance: "Dot" } as const;
 
+/**
+ * The payload field Qdrant indexes in that collection: every request with a tenant token looks its
+ * grant up by these matches, and without an index that lookup scans every grant point.
+ */
+export const TOKEN_GRANTS_INDEXED_FIELD = "tenant_id";
+
 export type GrantStatus = "enabled" | "suspended";
 
 /** The payload of a tenant's grant point. */

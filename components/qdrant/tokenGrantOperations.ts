@@ -1,17 +1,41 @@
 /** Reads and writes tenants' grant points in the platform collection (see tokenGrant.ts). */
 import type { QdrantAdminSettings } from "./adminSettings";
 import { adminClient, qdrantReason } from "./adminClient";
-import { TOKEN_GRANTS_COLLECTION, TOKEN_GRANTS_VECTOR, tokenGrantPointId, type TokenGrantPayload } from "./tokenGrant";
+import { TOKEN_GRANTS_COLLECTION, TOKEN_GRANTS_INDEXED_FIELD, TOKEN_GRANTS_VECTOR, tokenGrantPointId, type TokenGrantPayload } from "./tokenGrant";
 
-/** Creates the grants collection when it is missing; another stack creating it at the same time is fine. */
+/**
+ * Creates the grants collection when it is missing, and its payload index when that is missing
+ * (grant collections made before the index existed get it on their next write). Another stack
+ * doing the same at the same time is fine: both requests are idempotent in Qdrant.
+ */
 export async function ensureTokenGrantsCollection(settings: QdrantAdminSettings): Promise<void> {
   const client = adminClient(settings);
-  if ((await client.collectionExists(TOKEN_GRANTS_COLLECTION)).exists) return;
+  try {
+    const indexed = await grantsCollectionIndexed(settings);
+    if (indexed === undefined) await createGrantsCollection(settings);
+    if (indexed !== true) {
+      await client.createPayloadIndex(TOKEN_GRANTS_COLLECTION, { field_name: TOKEN_GRANTS_INDEXED_FIELD, field_schema: "keyword", wait: true });
+    }
+  } catch (error) {
+    throw new Error(`cannot prepare the Qdrant collection "${TOKEN_GRANTS_COLLECTION}": ${qdrantReason(error)}`, { cause: error });
+  }
+}
+
+/** Whether the grants collection has its payload index; undefined when the collection is missing. */
+async function grantsCollectionIndexed(settings: QdrantAdminSettings): Promise<boolean | undefined> {
+  const client = adminClient(settings);
+  if (!(await client.collectionExists(TOKEN_GRANTS_COLLECTION)).exists) return undefined;
+  const info = await client.getCollection(TOKEN_GRANTS_COLLECTION);
+  return TOKEN_GRANTS_INDEXED_FIELD in (info.payload_schema ?? {});
+}
+
+async function createGrantsCollection(settings: QdrantAdminSettings): Promise<void> {
+  const client = adminClient(settings);
   try {
     await client.createCollection(TOKEN_GRANTS_COLLECTION, { vectors: { ...TOKEN_GRANTS_VECTOR } });
   } catch (error) {
-    if ((await client.collectionExists(TOKEN_GRANTS_COLLECTION)).exists) return;
-    throw new Error(`cannot create the Qdrant collection "${TOKEN_GRANTS_COLLECTION}": ${qdrantReason(error)}`, { cause: error });
+    // Another stack created it first.
+    if (!(await client.collectionExists(TOKEN_GRANTS_COLLECTION)).exists) throw error;
   }
 }
 

@@ -4,7 +4,7 @@ import { tokenGrantPayload, type GrantStatus } from "./tokenGrant";
 import { deleteTokenGrant, putTokenGrant, readTokenGrant } from "./tokenGrantOperations";
 
 /** Bump when the provider's behaviour changes, so existing grants are rewritten by it. */
-export const TOKEN_GRANT_PROVIDER_VERSION = "1";
+export const TOKEN_GRANT_PROVIDER_VERSION = "2";
 
 /** Inputs of a tenant's Qdrant token grant. */
 export interface QdrantTokenGrantArgs {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { connectTimeoutProblem } from "../../controlplane/connectTimeout";
 import { tenantIdProblem, TENANT_ID_RULE } from "../naming";
 import { ConfigValidationError, problemsFromZod, type ConfigProblem } from "./errors";
 import { offlineConfigSchema, offlineStoreProblems, type OfflineConfig } from "./offlineConfig";
@@ -56,7 +57,10 @@ const booleanText = z.enum(["true", "false"]).transform((v) => v === "true");
 const keySchemas = {
   "frostbyte:mode": z.enum(["online", "offline"]),
   "frostbyte:tenants": tenants,
-  "frostbyte:controlPlaneDbUrl": url(["postgres:", "postgresql:"]),
+  "frostbyte:controlPlaneDbUrl": url(["postgres:", "postgresql:"]).check((ctx) => {
+    const problem = URL.canParse(ctx.value) ? connectTimeoutProblem(new URL(ctx.value)) : undefined;
+    if (problem !== undefined) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+  }),
   "frostbyte:qdrant": z.strictObject({ url: url(["http:", "https:"]), apiKey: nonEmpty }),
   "frostbyte:redis": z.strictObject({ url: url(["redis:", "rediss:"]), adminUser: nonEmpty, adminPassword: nonEmpty }),
   "frostbyte:operatorAgeRecipients": z.array(ageRecipient).min(1, { error: "must list at least one age recipient" }),

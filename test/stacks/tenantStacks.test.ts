@@ -5,7 +5,7 @@
  * plugin is missing): these tests check the failure path, never a faked success.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { createServer, type Socket } from "node:net";
+import { startSilentServer } from "../support/silentServer";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
@@ -42,33 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await view?.remove();
 });
-
-/** A TCP server on loopback that accepts connections and never answers, until hangUp. */
-async function silentServer(): Promise<{ port: number; connected: Promise<void>; hangUp(): void; close(): Promise<void> }> {
-  const sockets: Socket[] = [];
-  let onConnection: () => void = () => undefined;
-  const connected = new Promise<void>((resolve) => (onConnection = resolve));
-  const server = createServer((socket) => {
-    sockets.push(socket);
-    socket.on("error", () => undefined);
-    onConnection();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("the silent server has no port");
-  const hangUp = () => {
-    for (const socket of sockets) socket.destroy();
-  };
-  return {
-    port: address.port,
-    connected,
-    hangUp,
-    close: () => new Promise<void>((resolve) => {
-      hangUp();
-      server.close(() => resolve());
-    }),
-  };
-}
 
 /** The CLI's workspace files of this project (PULUMI_HOME/workspaces/<project>-<hash>-workspace.json). */
 function workspaceFiles(): string[] {
@@ -162,9 +135,10 @@ describe("tenant stacks (real engine, file backend)", () => {
 
   it("a second process's update of a locked stack is a conflict (ConcurrentUpdateError → StackConflictError)", async () => {
     // The first update holds the backend's lock for as long as the test wants: its control plane
-    // accepts connections and never answers, so its write-back start waits until the test hangs up.
-    const silent = await silentServer();
-    const holder = createTenantStacks(testBaseConfig(`postgres://frostbyte:test-only@127.0.0.1:${silent.port}/frostbyte`), {
+    // accepts connections and never answers, and connect_timeout=0 lets its write-back start wait
+    // until the test hangs up.
+    const silent = await startSilentServer();
+    const holder = createTenantStacks(testBaseConfig(`postgres://frostbyte:test-only@127.0.0.1:${silent.port}/frostbyte?connect_timeout=0`), {
       env: { PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE, FROSTBYTE_STATE_DIR: view.stateDir },
       workDir: view.workDir,
     });

@@ -79,6 +79,13 @@ describe("bad input is refused before any store resource is registered", () => {
     expect(run.registrations.filter((r) => STORE_TYPES.test(r.type))).toEqual([]);
   });
 
+  it("refuses a control-plane connect_timeout that is not whole seconds, without quoting the URL's password", async () => {
+    const run = await runProgram(sampleStackConfig({ "frostbyte:controlPlaneDbUrl": "postgres://runtime:cp-secret-pw@127.0.0.1:5432/cp?connect_timeout=soon" }));
+    expect(run.error?.message).toContain('frostbyte:controlPlaneDbUrl: has connect_timeout "soon"; expected whole seconds');
+    expect(run.error?.message).not.toContain("cp-secret-pw");
+    expect(run.registrations.filter((r) => STORE_TYPES.test(r.type))).toEqual([]);
+  });
+
   it("names a missing required key", async () => {
     const config = sampleStackConfig();
     delete config["frostbyte:redis"];

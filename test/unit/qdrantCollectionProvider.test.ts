@@ -91,6 +91,19 @@ describe("Qdrant collection provider functions against the Qdrant API test doubl
     expect(await readTokenGrant(admin, "globex")).toEqual({ tenant_id: "globex", rotation: "r7", status: "enabled" });
   });
 
+  it("indexes the grants' tenant_id, and adds the index to a grants collection made without it", async () => {
+    const adminClient = new QdrantClient({ url: qdrant.url, apiKey: admin.apiKey, checkCompatibility: false });
+    expect((await adminClient.getCollection(TOKEN_GRANTS_COLLECTION)).payload_schema).toEqual({ tenant_id: { data_type: "keyword", points: 2 } });
+
+    await adminClient.deletePayloadIndex(TOKEN_GRANTS_COLLECTION, "tenant_id", { wait: true });
+    qdrant.clearRequests();
+    await putTokenGrant(admin, tokenGrantPayload("globex", "r8", true));
+    expect((await adminClient.getCollection(TOKEN_GRANTS_COLLECTION)).payload_schema).toEqual({ tenant_id: { data_type: "keyword", points: 2 } });
+    await putTokenGrant(admin, tokenGrantPayload("globex", "r9", true));
+    const indexWrites = qdrant.requests().filter((r) => r.method === "PUT" && r.path === `/collections/${TOKEN_GRANTS_COLLECTION}/index`);
+    expect(indexWrites.map((r) => [r.status, r.body])).toEqual([[200, { field_name: "tenant_id", field_schema: "keyword" }]]);
+  });
+
   it("deletes the collection", async () => {
     await deleteCollection(admin, "tenant_acme");
     expect(await getCollection(admin, "tenant_acme")).toBeUndefined();

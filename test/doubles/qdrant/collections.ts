@@ -11,6 +11,7 @@
  * `lib/collection/src/optimizers_builder.rs` (`OptimizersConfig`).
  */
 import { noVariantError, storageError } from "./envelope";
+import { payloadSchema } from "./payloadIndexes";
 import {
   applyDiff,
   checkNumericFields,
@@ -173,6 +174,7 @@ export function createCollection(name: string, body: JsonValue): StoredCollectio
     strictModeConfig: optionalObject(body, "strict_mode_config", "struct StrictModeConfig"),
     metadata: optionalObject(body, "metadata", "a map"),
     points: new Map(),
+    payloadIndexes: new Map(),
     lastOperationId: -1,
   };
 }
@@ -283,7 +285,7 @@ export function collectionInfo(collection: StoredCollection): JsonObject {
     points_count: pointsCount,
     segments_count: segmentsCount,
     config,
-    payload_schema: {},
+    payload_schema: payloadSchema(collection),
     update_queue: { length: 0 },
   };
 }

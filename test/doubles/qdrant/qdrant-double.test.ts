@@ -59,6 +59,7 @@ describe("Qdrant REST API test double", () => {
   });
   afterEach(async () => {
     for (const { name } of qdrant.collections()) await raw("DELETE", `/collections/${name}`, { key: ADMIN });
+    qdrant.clearRequests();
   });
 
   describe("service endpoints and listening address", () => {
@@ -253,6 +254,53 @@ describe("Qdrant REST API test double", () => {
       expect(ack.json).toMatchObject({ result: { operation_id: 0, status: "acknowledged" }, status: "ok" });
       const missing = await raw("PUT", "/collections/ghost/points", { key: ADMIN, body: { points: [{ id: 1, vector: [1] }] } });
       expect([missing.status, missing.json?.status]).toEqual([404, { error: "Not found: Collection `ghost` doesn't exist!" }]);
+    });
+  });
+
+  describe("payload indexes", () => {
+    it("creates and drops a keyword index with the real client; payload_schema counts the points holding the field", async () => {
+      await admin.createCollection("grants", { vectors: { size: 1, distance: "Dot" } });
+      await admin.upsert("grants", { wait: true, points: [{ id: 1, vector: [1], payload: { tenant_id: "acme" } }, { id: 2, vector: [1], payload: {} }] });
+      expect(await admin.createPayloadIndex("grants", { field_name: "tenant_id", field_schema: "keyword", wait: true })).toEqual({ operation_id: 1, status: "completed" });
+      expect(await admin.createPayloadIndex("grants", { field_name: "rank", field_schema: { type: "integer", lookup: true, range: false } })).toEqual({ operation_id: 2, status: "acknowledged" });
+      expect((await admin.getCollection("grants")).payload_schema).toEqual({
+        tenant_id: { data_type: "keyword", points: 1 },
+        rank: { data_type: "integer", params: { type: "integer", lookup: true, range: false }, points: 0 },
+      });
+      expect(await admin.deletePayloadIndex("grants", "rank", { wait: true })).toEqual({ operation_id: 3, status: "completed" });
+      expect(await admin.deletePayloadIndex("grants", "never-indexed", { wait: true })).toEqual({ operation_id: 4, status: "completed" });
+      expect(Object.keys((await admin.getCollection("grants")).payload_schema)).toEqual(["tenant_id"]);
+    });
+
+    it("answers a missing collection with 404, a missing schema with 400, an unknown type with a format error, as Qdrant does", async () => {
+      expect(await raw("PUT", "/collections/nowhere/index", { key: ADMIN, body: { field_name: "a", field_schema: "keyword" } }).then((r) => [r.status, r.json?.status])).toEqual([
+        404,
+        { error: "Not found: Collection `nowhere` doesn't exist!" },
+      ]);
+      await admin.createCollection("grants", { vectors: { size: 1, distance: "Dot" } });
+      expect(await raw("PUT", "/collections/grants/index", { key: ADMIN, body: { field_name: "a" } }).then((r) => [r.status, r.json?.status])).toEqual([
+        400,
+        { error: "Bad request: Can't auto-detect field type, please specify `field_schema` in the request" },
+      ]);
+      expect(await raw("PUT", "/collections/grants/index", { key: ADMIN, body: { field_name: "a", field_schema: "string" } }).then((r) => [r.status, r.json?.status])).toEqual([
+        400,
+        { error: "Format error in JSON body: data did not match any variant of untagged enum PayloadFieldSchema" },
+      ]);
+      expect(await raw("PUT", "/collections/grants/index", { key: ADMIN, body: { field_schema: "keyword" } }).then((r) => r.status)).toBe(400);
+      expect((await admin.getCollection("grants")).payload_schema).toEqual({});
+    });
+
+    it("needs collection write access with extras: a points-only or read grant gets 403", async () => {
+      await admin.createCollection("grants", { vectors: { size: 1, distance: "Dot" } });
+      const pointsOnly = asClient(await mint({ access: [{ collection: "grants", access: "prw" }] }));
+      await expect(pointsOnly.createPayloadIndex("grants", { field_name: "a", field_schema: "keyword" })).rejects.toMatchObject({
+        status: 403,
+        data: { status: { error: "Forbidden: Only points access is allowed for collection grants" } },
+      });
+      const reader = asClient(await mint({ access: [{ collection: "grants", access: "r" }] }));
+      await expect(reader.deletePayloadIndex("grants", "a")).rejects.toMatchObject({ status: 403 });
+      const writer = asClient(await mint({ access: [{ collection: "grants", access: "rw" }] }));
+      expect((await writer.createPayloadIndex("grants", { field_name: "a", field_schema: "keyword", wait: true })).status).toBe("completed");
     });
   });
 

@@ -6,12 +6,13 @@
  * manage access — `lib/storage/src/rbac/ops_checks.rs` `check_collection_meta_operation`),
  * `src/actix/api/update_api.rs` + `src/common/update.rs` + `lib/storage/src/content_manager/collection_verification.rs`
  * (point writes: read access → 404 → dimension check → write access), `retrieve_api.rs`, `count_api.rs`,
- * `search_api.rs`, `query_api.rs` (point reads).
+ * `search_api.rs`, `query_api.rs` (point reads), payload indexes (see payloadIndexes.ts).
  */
 import type { FastifyInstance } from "fastify";
 import { collectionInfo, createCollection, parseUpdateBody, updateCollection } from "./collections";
 import { api, requireCollection, type DoubleState } from "./context";
 import { collectionAlreadyExists, sendBareJson, sendPlainText } from "./envelope";
+import { createPayloadIndex, dropPayloadIndex, parseCreateFieldIndex, requireFieldSchema } from "./payloadIndexes";
 import { applyDelete, applyUpsert, checkUpsertVectors, parseSelector, parseUpsert, updateResult } from "./points";
 import { canSeeCollection, checkCollectionAccess, checkGlobalAccess } from "./rbac";
 import { countPoints, getPoint, queryPoints, retrievePoints, scrollPoints, searchPoints } from "./reads";
@@ -28,6 +29,7 @@ export function registerRoutes(app: FastifyInstance, state: DoubleState): void {
 
   registerCollectionRoutes(app, state);
   registerPointRoutes(app, state);
+  registerIndexRoutes(app, state);
 }
 
 function registerCollectionRoutes(app: FastifyInstance, state: DoubleState): void {
@@ -150,6 +152,34 @@ function registerPointRoutes(app: FastifyInstance, state: DoubleState): void {
       const name = ctx.collectionName();
       checkCollectionAccess(ctx.access, name, {});
       return getPoint(requireCollection(state, name), ctx.param("id"));
+    }),
+  );
+}
+
+function registerIndexRoutes(app: FastifyInstance, state: DoubleState): void {
+  app.put(
+    "/collections/:name/index",
+    api((ctx) => {
+      const name = ctx.collectionName();
+      const { fieldName, fieldSchema } = parseCreateFieldIndex(ctx.body());
+      const wait = ctx.wait();
+      ctx.timeout();
+      checkCollectionAccess(ctx.access, name, {});
+      const collection = requireCollection(state, name);
+      const schema = requireFieldSchema(fieldSchema);
+      checkCollectionAccess(ctx.access, name, { write: true, extras: true });
+      return updateResult(createPayloadIndex(collection, fieldName, schema), wait);
+    }),
+  );
+
+  app.delete(
+    "/collections/:name/index/:field",
+    api((ctx) => {
+      const name = ctx.collectionName();
+      const wait = ctx.wait();
+      ctx.timeout();
+      checkCollectionAccess(ctx.access, name, { write: true, extras: true });
+      return updateResult(dropPayloadIndex(requireCollection(state, name), ctx.param("field")), wait);
     }),
   );
 }

@@ -46,6 +46,8 @@ export interface StoredCollection {
   strictModeConfig: JsonObject | undefined;
   metadata: JsonObject | undefined;
   points: Map<string, StoredPoint>;
+  /** Payload indexes by field: the `PayloadFieldSchema` each was created with. */
+  payloadIndexes: Map<string, JsonValue>;
   /** Last operation number handed out (`UpdateResult.operation_id`). */
   lastOperationId: number;
 }
