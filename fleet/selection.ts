@@ -1,20 +1,25 @@
 /**
- * Which registry tenants a fleet command acts on (pure). A tenant is acted on when its state has a
- * settled stack (ACTIVE, SUSPENDED, FAILED) and that stack exists; every other tenant is listed
- * as skipped with the reason, and a tenant with a portal operation queued or running is refused
- * as busy (reported failed) without touching its stack.
+ * Which registry tenants a fleet command acts on (pure). A tenant is acted on when its stack exists
+ * and its state is settled (ACTIVE, SUSPENDED), failed, or PROVISIONING with no portal operation on
+ * it; every other tenant is listed as skipped with the reason, and a tenant with a portal operation
+ * queued or running is refused as busy (reported failed) without touching its stack.
+ *
+ * PROVISIONING without a portal operation is a `pulumi up` outside the portal: one still running
+ * holds the stack's lock, so the engine refuses the fleet's run and the tenant is reported busy;
+ * one that was killed left the tenant stuck, and the fleet's `up` resumes it (the write-back records
+ * the abandoned run as FAILED, then provisions again). DEPROVISIONING is never acted on: an `up`
+ * would bring back what a destroy was removing.
  */
 import type { Tenant, TenantState } from "../controlplane";
 import { tenantStackName, TENANT_STACK_PREFIX } from "../stacks/stackName";
 
-/** States whose stack a fleet command acts on: settled, or failed (preview shows, `up` retries). */
-export const ACTED_ON_STATES: readonly TenantState[] = ["ACTIVE", "SUSPENDED", "FAILED"];
+/** States whose stack a fleet command acts on: settled, failed or unfinished (preview shows, `up` retries). */
+export const ACTED_ON_STATES: readonly TenantState[] = ["ACTIVE", "SUSPENDED", "FAILED", "PROVISIONING"];
 
 /** Why a tenant in another state is skipped. */
 const SKIP_REASONS: Readonly<Partial<Record<TenantState, string>>> = {
   PENDING: "PENDING: not provisioned yet (the portal provisions it)",
-  PROVISIONING: "PROVISIONING: an operation is in progress",
-  DEPROVISIONING: "DEPROVISIONING: an operation is in progress",
+  DEPROVISIONING: "DEPROVISIONING: being destroyed (pulumi destroy on its stack finishes it)",
   DEPROVISIONED: "DEPROVISIONED: no stack to act on",
 };
 
@@ -42,7 +47,7 @@ export function planFleet(tenants: readonly Tenant[], stackNames: readonly strin
     const tenantId = tenant.tenantId;
     const stack = tenantStackName(tenantId);
     if (!ACTED_ON_STATES.includes(tenant.state)) {
-      if (tenant.state === "PENDING" || tenant.state === "PROVISIONING" || tenant.state === "DEPROVISIONING") accounted.add(stack);
+      if (tenant.state === "PENDING" || tenant.state === "DEPROVISIONING") accounted.add(stack);
       return { kind: "skip", tenantId, reason: SKIP_REASONS[tenant.state] ?? `${tenant.state}: not acted on` };
     }
     accounted.add(stack);

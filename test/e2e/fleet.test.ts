@@ -187,6 +187,27 @@ describe("frostbyte fleet on deployed tenants (real engine, real stores)", () =>
     expect(locksOf("tenant-globex")).toEqual([]);
   });
 
+  it("a tenant left PROVISIONING by a killed run outside the portal is resumed by fleet up: FAILED on record, then ACTIVE", async () => {
+    // What a `pulumi up` killed right after its write-back start leaves: PROVISIONING, no portal operation.
+    const registry = env.controlPlane.registry;
+    await registry.transition("globex", "PROVISIONING", { actor: "pulumi" });
+    const before = (await registry.listEvents("globex")).length;
+
+    const preview = await frostbyte("fleet", "preview");
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(row(preview, "globex")[1]).toBe("changed");
+    expect((await registry.getTenant("globex")).state).toBe("PROVISIONING");
+
+    const up = await frostbyte("fleet", "up");
+    expect(up.code, up.stderr).toBe(0);
+    expect(row(up, "globex").slice(0, 2)).toEqual(["globex", "changed"]);
+    expect((await registry.getTenant("globex")).state).toBe("ACTIVE");
+    const resumed = (await registry.listEvents("globex")).slice(before);
+    expect(resumed.map((event) => event.eventType)).toEqual(["TENANT_PROVISION_FAILED", "TENANT_PROVISION_STARTED", "TENANT_PROVISIONED"]);
+    expect(resumed[0]?.details).toMatchObject({ error: "an earlier deployment ended before it finished provisioning" });
+    expect((await registry.verifyChain("globex")).ok).toBe(true);
+  });
+
   it("a tenant whose refresh fails on the Hetzner API is reported failed with the error, and the other still runs", async () => {
     const server = env.hcloud.servers().find((s) => s.name === "fb-globex-srv");
     expect(server).toBeDefined();

@@ -39,16 +39,23 @@ describe("planFleet: which registry tenants a fleet command acts on", () => {
   const stacks = ["tenant-acme", "tenant-globex", "tenant-initech", "tenant-umbrella", "tenant-wayne", "tenant-tyrell", "tenant-ghost", "dev"];
   const plan = planFleet(tenants, stacks, new Map([["tyrell", "update_config 0c1f running"]]));
 
-  it("runs ACTIVE, SUSPENDED and FAILED tenants that have a stack, in registry order", () => {
-    expect(plan.entries.filter((e) => e.kind === "run").map((e) => (e.kind === "run" ? e.tenant.tenantId : ""))).toEqual(["acme", "globex", "initech"]);
+  it("runs ACTIVE, SUSPENDED, FAILED and PROVISIONING tenants that have a stack, in registry order", () => {
+    expect(plan.entries.filter((e) => e.kind === "run").map((e) => (e.kind === "run" ? e.tenant.tenantId : ""))).toEqual(["acme", "globex", "initech", "umbrella"]);
+  });
+
+  it("refuses a PROVISIONING tenant the portal is provisioning as busy, and skips one without a stack", () => {
+    const provisioning = [tenant("umbrella", "PROVISIONING"), tenant("oscorp", "PROVISIONING")];
+    expect(planFleet(provisioning, ["tenant-umbrella"], new Map([["umbrella", "create 9a2b running"]])).entries).toEqual([
+      { kind: "busy", tenantId: "umbrella", reason: "busy: portal operation create 9a2b running" },
+      { kind: "skip", tenantId: "oscorp", reason: "PROVISIONING, but no stack tenant-oscorp in the backend" },
+    ]);
   });
 
   it("skips the other states and tenants without a stack, saying why", () => {
     const skipped = Object.fromEntries(plan.entries.flatMap((e) => (e.kind === "skip" ? [[e.tenantId, e.reason]] : [])));
     expect(skipped).toEqual({
       hooli: "PENDING: not provisioned yet (the portal provisions it)",
-      umbrella: "PROVISIONING: an operation is in progress",
-      stark: "DEPROVISIONING: an operation is in progress",
+      stark: "DEPROVISIONING: being destroyed (pulumi destroy on its stack finishes it)",
       wayne: "DEPROVISIONED: no stack to act on",
       cyberdyne: "ACTIVE, but no stack tenant-cyberdyne in the backend",
     });
