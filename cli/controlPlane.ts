@@ -1,5 +1,5 @@
 /** How a command reaches the control-plane database: FROSTBYTE_CONTROL_DB_URL (DESIGN §9). */
-import { assertControlPlaneUrl, controlPlaneClientConfig, createControlPlanePool, isConnectTimeout, TenantRegistry } from "../controlplane";
+import { assertControlPlaneUrl, createControlPlanePool, explainConnectTimeout, TenantRegistry } from "../controlplane";
 import type pg from "pg";
 import { CliError, type CliIo } from "./io";
 
@@ -25,11 +25,7 @@ export async function withPool<T>(io: CliIo, work: (pool: pg.Pool) => Promise<T>
   try {
     return await work(pool);
   } catch (error) {
-    if (!isConnectTimeout(error)) throw error;
-    const seconds = controlPlaneClientConfig(url).connectionTimeoutMillis / 1000;
-    throw new CliError(
-      `the control-plane database (${CONTROL_DB_URL_ENV}) did not answer within ${seconds} s; check that its host and port are right and that it is up (raise the wait with ?connect_timeout=SECONDS)`,
-    );
+    throw explainConnectTimeout(error, url, CONTROL_DB_URL_ENV);
   } finally {
     await pool.end();
   }

@@ -1,7 +1,7 @@
 /** The pooled connection to the control-plane database, and the one way to run a transaction on it. */
 import pg from "pg";
 import { connectTimeoutMillis, connectTimeoutProblem } from "./connectTimeout";
-import { ControlPlaneUrlError } from "./errors";
+import { ControlPlaneTimeoutError, ControlPlaneUrlError } from "./errors";
 
 /** Options of {@link createControlPlanePool}. */
 export interface ControlPlanePoolOptions {
@@ -59,6 +59,12 @@ export function createControlPlanePool(url: string, options: ControlPlanePoolOpt
 /** Whether node-postgres gave up opening a connection after the connect timeout (pool or client). */
 export function isConnectTimeout(error: unknown): boolean {
   return error instanceof Error && /^(timeout exceeded when trying to connect|timeout expired|Connection terminated due to connection timeout)$/.test(error.message);
+}
+
+/** `error` itself, or a {@link ControlPlaneTimeoutError} naming `setting` when it is a connect timeout on `url`. */
+export function explainConnectTimeout(error: unknown, url: string, setting?: string): unknown {
+  if (!isConnectTimeout(error)) return error;
+  return new ControlPlaneTimeoutError(controlPlaneClientConfig(url).connectionTimeoutMillis / 1000, setting, { cause: error });
 }
 
 /** Something that runs SQL: a pool or a client inside a transaction. */

@@ -77,6 +77,16 @@ export class ControlPlaneUrlError extends Error {
   }
 }
 
+/** node-postgres gave up opening a connection to the control plane after its connect timeout. */
+export class ControlPlaneTimeoutError extends Error {
+  /** `setting` names where the URL came from (an environment variable, a stack-config key). */
+  constructor(readonly seconds: number, readonly setting?: string, options?: { cause?: unknown }) {
+    const subject = setting === undefined ? "the control-plane database" : `the control-plane database (${setting})`;
+    super(`${subject} did not answer within ${seconds} s; check that its host and port are right and that it is up (raise the wait with ?connect_timeout=SECONDS)`, options);
+    this.name = "ControlPlaneTimeoutError";
+  }
+}
+
 /** A migration run that failed; names the migration when known and the database's reason. */
 export class MigrationError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { controlPlaneClientConfig, isConnectTimeout } from "./db";
+import { controlPlaneClientConfig, explainConnectTimeout } from "./db";
 import { MigrationError } from "./errors";
 
 /** The table node-pg-migrate records applied migrations in. */
@@ -55,9 +55,8 @@ export async function migrateControlPlane(databaseUrl: string, options: MigrateO
     });
     return applied.map((migration) => migration.name);
   } catch (error) {
-    if (isConnectTimeout(error)) {
-      throw new MigrationError(`no migration ran: the control-plane database did not answer within ${connection.connectionTimeoutMillis / 1000} s`, { cause: error });
-    }
+    const explained = explainConnectTimeout(error, databaseUrl);
+    if (explained !== error) throw new MigrationError(`no migration ran: ${(explained as Error).message}`, { cause: explained });
     const reason = error instanceof Error ? error.message : String(error);
     throw new MigrationError(`migration failed and was rolled back: ${reason}`, { cause: error });
   }

@@ -1,9 +1,10 @@
 import type { QdrantAdminSettings } from "./adminSettings";
 
-type Client = import("@qdrant/js-client-rest").QdrantClient;
+/** The Qdrant REST client, as a type only: the module is loaded on first use. */
+export type QdrantAdminClient = import("@qdrant/js-client-rest").QdrantClient;
 
 /** A fresh client per call: this code also runs in a dynamic provider's own process after serialisation. */
-export function adminClient(settings: QdrantAdminSettings): Client {
+export function adminClient(settings: QdrantAdminSettings): QdrantAdminClient {
   const { QdrantClient } = require("@qdrant/js-client-rest") as typeof import("@qdrant/js-client-rest");
   return new QdrantClient({ url: settings.url, apiKey: settings.apiKey, checkCompatibility: false });
 }

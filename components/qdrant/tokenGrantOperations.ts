@@ -1,6 +1,6 @@
 /** Reads and writes tenants' grant points in the platform collection (see tokenGrant.ts). */
 import type { QdrantAdminSettings } from "./adminSettings";
-import { adminClient, qdrantReason } from "./adminClient";
+import { adminClient, qdrantReason, type QdrantAdminClient } from "./adminClient";
 import { TOKEN_GRANTS_COLLECTION, TOKEN_GRANTS_INDEXED_FIELD, TOKEN_GRANTS_VECTOR, tokenGrantPointId, type TokenGrantPayload } from "./tokenGrant";
 
 /**
@@ -11,8 +11,8 @@ import { TOKEN_GRANTS_COLLECTION, TOKEN_GRANTS_INDEXED_FIELD, TOKEN_GRANTS_VECTO
 export async function ensureTokenGrantsCollection(settings: QdrantAdminSettings): Promise<void> {
   const client = adminClient(settings);
   try {
-    const indexed = await grantsCollectionIndexed(settings);
-    if (indexed === undefined) await createGrantsCollection(settings);
+    const indexed = await grantsCollectionIndexed(client);
+    if (indexed === undefined) await createGrantsCollection(client);
     if (indexed !== true) {
       await client.createPayloadIndex(TOKEN_GRANTS_COLLECTION, { field_name: TOKEN_GRANTS_INDEXED_FIELD, field_schema: "keyword", wait: true });
     }
@@ -22,15 +22,13 @@ export async function ensureTokenGrantsCollection(settings: QdrantAdminSettings)
 }
 
 /** Whether the grants collection has its payload index; undefined when the collection is missing. */
-async function grantsCollectionIndexed(settings: QdrantAdminSettings): Promise<boolean | undefined> {
-  const client = adminClient(settings);
+async function grantsCollectionIndexed(client: QdrantAdminClient): Promise<boolean | undefined> {
   if (!(await client.collectionExists(TOKEN_GRANTS_COLLECTION)).exists) return undefined;
   const info = await client.getCollection(TOKEN_GRANTS_COLLECTION);
   return TOKEN_GRANTS_INDEXED_FIELD in (info.payload_schema ?? {});
 }
 
-async function createGrantsCollection(settings: QdrantAdminSettings): Promise<void> {
-  const client = adminClient(settings);
+async function createGrantsCollection(client: QdrantAdminClient): Promise<void> {
   try {
     await client.createCollection(TOKEN_GRANTS_COLLECTION, { vectors: { ...TOKEN_GRANTS_VECTOR } });
   } catch (error) {

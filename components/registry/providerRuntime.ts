@@ -4,7 +4,7 @@
  * registry, zod schemas and pg by value into every resource's state.
  */
 import type pg from "pg";
-import { controlPlaneClientConfig, createControlPlanePool, isConnectTimeout, TenantNotFoundError, TenantRegistry, type JsonObject, type TenantState } from "../../controlplane";
+import { createControlPlanePool, explainConnectTimeout, TenantNotFoundError, TenantRegistry, type JsonObject, type TenantState } from "../../controlplane";
 import {
   beginDeprovisioning,
   beginProvisioning,
@@ -21,9 +21,7 @@ async function withControlPlane<T>(url: string | undefined, work: (pool: pg.Pool
   try {
     return await work(pool);
   } catch (error) {
-    if (!isConnectTimeout(error)) throw error;
-    const seconds = controlPlaneClientConfig(url).connectionTimeoutMillis / 1000;
-    throw new Error(`the control-plane database (frostbyte:controlPlaneDbUrl) did not answer within ${seconds} s; check its host and port (raise the wait with ?connect_timeout=SECONDS)`, { cause: error });
+    throw explainConnectTimeout(error, url, "frostbyte:controlPlaneDbUrl");
   } finally {
     await pool.end();
   }

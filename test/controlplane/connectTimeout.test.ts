@@ -65,7 +65,9 @@ describe("control-plane connect timeout (libpq's connect_timeout)", () => {
   it("db migrate on a host that never answers says nothing ran", async () => {
     const error = await migrateControlPlane(silentUrl("?connect_timeout=1")).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(MigrationError);
-    expect((error as Error).message).toBe("no migration ran: the control-plane database did not answer within 1 s");
+    expect((error as Error).message).toBe(
+      "no migration ran: the control-plane database did not answer within 1 s; check that its host and port are right and that it is up (raise the wait with ?connect_timeout=SECONDS)",
+    );
   });
 
   it("a CLI command on a host that never answers exits 1 with what to check, never the password", async () => {
@@ -79,7 +81,7 @@ describe("control-plane connect timeout (libpq's connect_timeout)", () => {
   it("the stack's write-back says which setting to check, and a preview's diff reads the state as unknown", async () => {
     const url = silentUrl("?connect_timeout=1");
     await expect(startProvisioning(url, { tenantId: "acme", config: parseTenantConfig({}) })).rejects.toThrow(
-      "the control-plane database (frostbyte:controlPlaneDbUrl) did not answer within 1 s; check its host and port",
+      "the control-plane database (frostbyte:controlPlaneDbUrl) did not answer within 1 s; check that its host and port are right",
     );
     expect(await registryState(url, "acme")).toBeUndefined();
   });
