@@ -9,6 +9,12 @@ export function adminClient(settings: QdrantAdminSettings): QdrantAdminClient {
   return new QdrantClient({ url: settings.url, apiKey: settings.apiKey, checkCompatibility: false });
 }
 
+/** The collection's info, or undefined when it does not exist. */
+export async function collectionInfoIfExists(client: QdrantAdminClient, name: string): Promise<Awaited<ReturnType<QdrantAdminClient["getCollection"]>> | undefined> {
+  if (!(await client.collectionExists(name)).exists) return undefined;
+  return client.getCollection(name);
+}
+
 /** Qdrant's client throws errors whose message is the status text; its body holds the reason. */
 export function qdrantReason(error: unknown): string {
   const data = (error as { data?: { status?: { error?: string } } }).data;

@@ -1,4 +1,4 @@
-import { adminClient, qdrantReason } from "./adminClient";
+import { adminClient, collectionInfoIfExists, qdrantReason } from "./adminClient";
 import type { QdrantAdminSettings } from "./adminSettings";
 import { TOKEN_GRANTS_COLLECTION, tokenGrantMatches } from "./tokenGrant";
 
@@ -33,10 +33,8 @@ export async function createCollection(settings: QdrantAdminSettings, spec: Coll
 
 /** Reads the collection, or undefined when it does not exist. */
 export async function getCollection(settings: QdrantAdminSettings, name: string): Promise<CollectionState | undefined> {
-  const client = adminClient(settings);
-  const { exists } = await client.collectionExists(name);
-  if (!exists) return undefined;
-  const info = await client.getCollection(name);
+  const info = await collectionInfoIfExists(adminClient(settings), name);
+  if (!info) return undefined;
   const vectors = info.config.params.vectors;
   const single = vectors && "size" in vectors ? vectors : undefined;
   return { vectorSize: single?.size as number | undefined, distance: single?.distance as string | undefined, pointsCount: info.points_count ?? 0 };

@@ -1,6 +1,6 @@
 /** Reads and writes tenants' grant points in the platform collection (see tokenGrant.ts). */
 import type { QdrantAdminSettings } from "./adminSettings";
-import { adminClient, qdrantReason, type QdrantAdminClient } from "./adminClient";
+import { adminClient, collectionInfoIfExists, qdrantReason, type QdrantAdminClient } from "./adminClient";
 import { TOKEN_GRANTS_COLLECTION, TOKEN_GRANTS_INDEXED_FIELD, TOKEN_GRANTS_VECTOR, tokenGrantPointId, type TokenGrantPayload } from "./tokenGrant";
 
 /**
@@ -23,9 +23,8 @@ export async function ensureTokenGrantsCollection(settings: QdrantAdminSettings)
 
 /** Whether the grants collection has its payload index; undefined when the collection is missing. */
 async function grantsCollectionIndexed(client: QdrantAdminClient): Promise<boolean | undefined> {
-  if (!(await client.collectionExists(TOKEN_GRANTS_COLLECTION)).exists) return undefined;
-  const info = await client.getCollection(TOKEN_GRANTS_COLLECTION);
-  return TOKEN_GRANTS_INDEXED_FIELD in (info.payload_schema ?? {});
+  const info = await collectionInfoIfExists(client, TOKEN_GRANTS_COLLECTION);
+  return info && TOKEN_GRANTS_INDEXED_FIELD in (info.payload_schema ?? {});
 }
 
 async function createGrantsCollection(client: QdrantAdminClient): Promise<void> {

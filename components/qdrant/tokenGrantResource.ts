@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseQdrantAdminSettings, qdrantSettingsOf, type QdrantAdminProvider } from "./adminSettings";
-import { tokenGrantPayload, type GrantStatus } from "./tokenGrant";
+import { tokenGrantPayload } from "./tokenGrant";
 import { deleteTokenGrant, putTokenGrant, readTokenGrant } from "./tokenGrantOperations";
 
 /** Bump when the provider's behaviour changes, so existing grants are rewritten by it. */
@@ -29,8 +29,8 @@ const qdrantTokenGrantProvider: QdrantAdminProvider = {
     this.settings = parseQdrantAdminSettings(req.config.get("qdrant"));
   },
   async diff(_id, olds: GrantOutputs, news: GrantInputs) {
-    const changed = (["rotation", "enabled", "providerVersion"] as const).some((key) => olds[key] !== news[key]);
-    return { changes: changed || olds.tenantId !== news.tenantId, replaces: olds.tenantId !== news.tenantId ? ["tenantId"] : [], deleteBeforeReplace: true };
+    const changes = (["tenantId", "rotation", "enabled", "providerVersion"] as const).some((key) => olds[key] !== news[key]);
+    return { changes, replaces: olds.tenantId !== news.tenantId ? ["tenantId"] : [], deleteBeforeReplace: true };
   },
   async create(inputs: GrantInputs) {
     const id = await putTokenGrant(qdrantSettingsOf(this, "Qdrant token grant"), tokenGrantPayload(inputs.tenantId, inputs.rotation, inputs.enabled));
@@ -41,8 +41,7 @@ const qdrantTokenGrantProvider: QdrantAdminProvider = {
     // hand shows what Qdrant holds, which diff then rewrites.
     const current = await readTokenGrant(qdrantSettingsOf(this, "Qdrant token grant"), props.tenantId);
     if (!current) return {};
-    const status: GrantStatus | undefined = current.status;
-    return { id, props: { ...props, rotation: current.rotation ?? "", enabled: status === "enabled" } };
+    return { id, props: { ...props, rotation: current.rotation ?? "", enabled: current.status === "enabled" } };
   },
   async update(_id, _olds: GrantOutputs, news: GrantInputs) {
     await putTokenGrant(qdrantSettingsOf(this, "Qdrant token grant"), tokenGrantPayload(news.tenantId, news.rotation, news.enabled));
