@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerAuditCommands } from "./commands/audit";
-import { registerDbCommands } from "./commands/db";
+import { registerDbCommands, TENANT_DB_URL_ENV } from "./commands/db";
 import { registerFleetCommands } from "./commands/fleet";
 import { registerPortalCommands } from "./commands/portal";
 import { registerSecretsCommands } from "./commands/secrets";
@@ -35,8 +35,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     // Commander has already printed its own one-line usage error (or the help text).
     if (error instanceof CommanderError) return error.exitCode;
-    const url = io.env[CONTROL_DB_URL_ENV];
-    io.stderr(errorLine(error, url === undefined ? [] : [url]));
+    const urls = [io.env[CONTROL_DB_URL_ENV], io.env[TENANT_DB_URL_ENV]].filter((url): url is string => url !== undefined);
+    io.stderr(errorLine(error, urls));
     return 1;
   }
 }

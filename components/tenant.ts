@@ -122,7 +122,7 @@ export class Tenant extends pulumi.ComponentResource {
     );
     const database = createTenantDatabase(
       names,
-      { password: secrets.postgresPassword, connectionLimit: config.quotas.db_connections, suspended },
+      { password: secrets.postgresPassword, connectionLimit: config.quotas.db_connections, suspended, rotation },
       { ...storeOpts, provider: args.providers.postgresql },
     );
     const collection = new QdrantCollection(
@@ -169,6 +169,7 @@ export class Tenant extends pulumi.ComponentResource {
       postgresRole: database.role,
       postgresDatabase: database.database,
       postgresPublicRevoke: database.publicRevoke,
+      postgresSessionCutoff: database.sessionCutoff,
       qdrantCollection: collection,
       qdrantGrantPoint: qdrantGrant,
       redisAclUser: redisUser,

@@ -2,6 +2,7 @@ import * as postgresql from "@pulumi/postgresql";
 import type * as pulumi from "@pulumi/pulumi";
 import type { TenantNames } from "../naming";
 import type { PartOptions } from "../partOptions";
+import { PostgresSessionCutoff } from "./sessionCutoffResource";
 
 /** The role flags DESIGN §2 fixes; `login` is dropped only while the tenant is suspended. */
 export function tenantRoleFlags(suspended: boolean) {
@@ -13,12 +14,16 @@ export interface TenantDatabase {
   readonly database: postgresql.Database;
   /** Revokes every database privilege (CONNECT, TEMPORARY) from PUBLIC, so only the owner connects. */
   readonly publicRevoke: postgresql.Grant;
+  /** Ends the role's open sessions when it is suspended or its password rotated. */
+  readonly sessionCutoff: PostgresSessionCutoff;
 }
 
 export interface TenantDatabaseArgs {
   readonly password: pulumi.Input<string>;
   readonly connectionLimit: number;
   readonly suspended: boolean;
+  /** The credential rotation token; a new one means a new password. */
+  readonly rotation: string;
 }
 
 /** The tenant's login role and the database it alone owns and reaches. */
@@ -39,5 +44,11 @@ export function createTenantDatabase(
     { database: database.name, role: "public", objectType: "database", privileges: [] },
     opts,
   );
-  return { role, database, publicRevoke };
+  const { provider: _provider, ...dynamicOpts } = opts;
+  const sessionCutoff = new PostgresSessionCutoff(
+    `${roleName}-session-cutoff`,
+    { role: role.name, suspended: args.suspended, rotation: args.rotation },
+    { ...dynamicOpts, dependsOn: [...(opts.dependsOn ?? []), role] },
+  );
+  return { role, database, publicRevoke, sessionCutoff };
 }

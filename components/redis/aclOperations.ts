@@ -97,6 +97,15 @@ export async function setAclUser(settings: RedisAdminSettings, spec: AclUserSpec
   });
 }
 
+/**
+ * Disconnects every client logged in as the user. Redis checks `on`/`off` and the password only
+ * when a connection authenticates, so a session opened before a suspension or a rotation would
+ * otherwise go on working. Returns how many connections were closed.
+ */
+export async function disconnectAclUser(settings: RedisAdminSettings, username: string): Promise<number> {
+  return withAdminClient(settings, (client) => client.sendCommand<number>(["CLIENT", "KILL", "USER", username]));
+}
+
 /** Deletes the user; a user already gone is not an error. Returns whether it existed. */
 export async function deleteAclUser(settings: RedisAdminSettings, username: string): Promise<boolean> {
   return withAdminClient(settings, async (client) => {

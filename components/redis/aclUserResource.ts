@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deleteAclUser, getAclLine, setAclUser, type AclUserSpec } from "./aclOperations";
+import { deleteAclUser, disconnectAclUser, getAclLine, setAclUser, type AclUserSpec } from "./aclOperations";
 import { parseRedisAdminSettings, type RedisAdminSettings } from "./adminSettings";
 
 /** Bump when the provider's behaviour changes, so existing users are updated by it. */
-export const REDIS_ACL_PROVIDER_VERSION = "2";
+export const REDIS_ACL_PROVIDER_VERSION = "3";
 
 /** Inputs of a tenant's Redis ACL user. */
 export interface RedisAclUserArgs {
@@ -26,9 +26,15 @@ interface AclUserState extends AclUserInputs {
   readonly liveAclLine?: string;
 }
 
-/** Sets the user and returns its outputs with the line Redis now shows for it. */
-async function apply(settings: RedisAdminSettings, inputs: AclUserInputs): Promise<AclUserState> {
+/** True when an update must end the user's open sessions: it was switched off, or its password changed (a rotation). */
+export function updateEndsSessions(olds: Pick<AclUserSpec, "password">, news: AclUserSpec): boolean {
+  return news.rules.includes("off") || olds.password !== news.password;
+}
+
+/** Sets the user, ends its open sessions when asked, and returns its outputs with the line Redis now shows for it. */
+async function apply(settings: RedisAdminSettings, inputs: AclUserInputs, endSessions: boolean): Promise<AclUserState> {
   await setAclUser(settings, inputs);
+  if (endSessions) await disconnectAclUser(settings, inputs.username);
   const aclLine = await getAclLine(settings, inputs.username);
   return aclLine === undefined ? inputs : { ...inputs, aclLine, liveAclLine: aclLine };
 }
@@ -61,7 +67,7 @@ const redisAclProvider: RedisAclProvider = {
     return { changes, replaces, deleteBeforeReplace: false };
   },
   async create(inputs: AclUserInputs) {
-    return { id: inputs.username, outs: await apply(settingsOf(this), inputs) };
+    return { id: inputs.username, outs: await apply(settingsOf(this), inputs, inputs.rules.includes("off")) };
   },
   async read(id, props: AclUserState) {
     // A refresh: a deleted user is gone from the state (the next up creates it again); a changed
@@ -70,8 +76,8 @@ const redisAclProvider: RedisAclProvider = {
     if (liveAclLine === undefined) return {};
     return { id, props: { ...props, liveAclLine } };
   },
-  async update(_id, _olds: AclUserState, news: AclUserInputs) {
-    return { outs: await apply(settingsOf(this), news) };
+  async update(_id, olds: AclUserState, news: AclUserInputs) {
+    return { outs: await apply(settingsOf(this), news, updateEndsSessions(olds, news)) };
   },
   async delete(_id, olds: AclUserState) {
     await deleteAclUser(settingsOf(this), olds.username);

@@ -1,4 +1,8 @@
+import { METADATA_COMMANDS_REFUSED } from "../redis/aclRules";
 import { refusal, success, type ProbeResult } from "./probeTypes";
+
+/** A refusal that proves the ACL said no (or that the server has no such command at all). */
+const ACL_REFUSAL = /NOPERM|unknown (sub)?command/i;
 
 export interface RedisProbeInput {
   readonly url: string;
@@ -9,7 +13,10 @@ export interface RedisProbeInput {
   readonly foreignPrefix: string;
 }
 
-/** Sets, reads and deletes a key under the tenant's prefix, then tries the neighbour's prefix and channel. */
+/**
+ * Sets, reads and deletes a key under the tenant's prefix, then tries the neighbour's prefix and
+ * channel, and every server-wide metadata command (key tracking, channel listings, key scans).
+ */
 export async function probeRedis(input: RedisProbeInput): Promise<ProbeResult> {
   const { createClient } = require("redis") as typeof import("redis");
   const client = createClient({ url: input.url, username: input.user, password: input.password, socket: { reconnectStrategy: false, connectTimeout: 10_000 } });
@@ -27,7 +34,16 @@ export async function probeRedis(input: RedisProbeInput): Promise<ProbeResult> {
     const write = await refusal(() => client.set(`${input.foreignPrefix}isolation-probe`, "x"));
     const publish = await refusal(() => client.publish(`${input.foreignPrefix}events`, "x"));
     const noPerm = [read, write, publish].every((r) => r.denied && /NOPERM/.test(r.evidence));
-    return { store: "redis", ownAllowed: own.allowed, foreignDenied: noPerm, evidence: `own: ${own.evidence}; neighbour: ${read.evidence}` };
+    const leaks: string[] = [];
+    for (const command of METADATA_COMMANDS_REFUSED) {
+      const attempt = await refusal(() => client.sendCommand([...command]));
+      if (!attempt.denied || !ACL_REFUSAL.test(attempt.evidence)) leaks.push(`${command.slice(0, 2).join(" ")} (${attempt.evidence})`);
+    }
+    const evidence =
+      leaks.length > 0
+        ? `metadata commands allowed: ${leaks.join(", ")}`
+        : `own: ${own.evidence}; neighbour: ${read.evidence}; ${METADATA_COMMANDS_REFUSED.length} metadata commands refused`;
+    return { store: "redis", ownAllowed: own.allowed, foreignDenied: noPerm && leaks.length === 0, evidence };
   } finally {
     await client.close().catch(() => client.destroy());
   }

@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateControlPlane, MIGRATIONS_TABLE } from "../../controlplane";
 import { createControlPlaneDatabase, MIGRATION_ROLE, RUNTIME_ROLE, type ControlPlaneDatabase } from "../support/controlPlaneDb";
@@ -32,9 +33,9 @@ async function recordedMigrations(): Promise<{ name: string; run_on: Date }[]> {
 }
 
 describe("migrations (DESIGN §4)", () => {
-  it("applies 001…009 in order as the migration role and records them", async () => {
-    expect(await migrateControlPlane(db.migratorUrl)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files", "005_operations", "006_api_tokens", "007_credential_rotation", "008_rotate_operations", "009_registry_guards"]);
-    expect((await recordedMigrations()).map((m) => m.name)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files", "005_operations", "006_api_tokens", "007_credential_rotation", "008_rotate_operations", "009_registry_guards"]);
+  it("applies 001…010 in order as the migration role and records them", async () => {
+    expect(await migrateControlPlane(db.migratorUrl)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files", "005_operations", "006_api_tokens", "007_credential_rotation", "008_rotate_operations", "009_registry_guards", "010_close_control_plane_database"]);
+    expect((await recordedMigrations()).map((m) => m.name)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files", "005_operations", "006_api_tokens", "007_credential_rotation", "008_rotate_operations", "009_registry_guards", "010_close_control_plane_database"]);
     const owners = await server.query<{ tablename: string; tableowner: string }>(
       "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
       [],
@@ -94,6 +95,17 @@ describe("migrations (DESIGN §4)", () => {
     expect(columns.rows).toEqual([{ table_name: "api_tokens", column_name: "revoked_at" }]);
     const role = await server.query<{ rolcanlogin: boolean }>("SELECT rolcanlogin FROM pg_roles WHERE rolname = $1", [RUNTIME_ROLE]);
     expect(role.rows).toEqual([{ rolcanlogin: false }]);
+  });
+
+  it("closes the control-plane database to PUBLIC: only the project's roles connect, a stranger's login role is refused", async () => {
+    const open = await server.query<{ public_connect: boolean; runtime_connect: boolean }>(
+      "SELECT has_database_privilege('public', $1, 'CONNECT') AS public_connect, has_database_privilege($2, $1, 'CONNECT') AS runtime_connect",
+      [db.name, RUNTIME_ROLE],
+    );
+    expect(open.rows).toEqual([{ public_connect: false, runtime_connect: true }]);
+    await server.query("CREATE ROLE tenant_stranger_app LOGIN NOSUPERUSER");
+    const stranger = new pg.Client({ connectionString: server.url(db.name, "tenant_stranger_app") });
+    await expect(stranger.connect()).rejects.toThrow(/permission denied for database/);
   });
 
   it("a failing run is reported as a MigrationError naming the database's reason", async () => {

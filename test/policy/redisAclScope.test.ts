@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { tenantNames } from "../../components/naming";
-import { FORBIDDEN_REDIS_RULES, redisAclRules } from "../../components/redis/aclRules";
+import { FORBIDDEN_REDIS_RULES, REQUIRED_REDIS_DENIALS, redisAclRules } from "../../components/redis/aclRules";
 import { redisAclOwnKeysOnly, redisAclProblems } from "../../policy/redisAclScope";
 import { RESOURCE_TYPES } from "../../policy/resourceTypes";
 import { assertHasResourceViolation, assertNoResourceViolations, secret } from "./harness";
@@ -42,7 +42,23 @@ describe("policy 5: redis-acl-own-keys-only", () => {
   });
 
   it("accepts the own pattern with Redis 7 read/write permissions", () => {
-    expect(redisAclProblems("tenant-acme", ["reset", "%RW~tenant:acme:*"])).toEqual([]);
+    expect(redisAclProblems("tenant-acme", ["reset", "%RW~tenant:acme:*", ...REQUIRED_REDIS_DENIALS])).toEqual([]);
+  });
+
+  it("refuses a rules list without each denial of the allowlist, naming the missing one", () => {
+    for (const denial of REQUIRED_REDIS_DENIALS) {
+      const rules = redisAclRules(acme, true).filter((rule) => rule !== denial);
+      expect(redisAclProblems("tenant-acme", rules)).toEqual([expect.stringContaining(`rules lack ${denial}, which the allowlist requires`)]);
+    }
+  });
+
+  it("refuses a grant outside the allowlist, and a grant placed after the denials (it would bring them back)", () => {
+    for (const grant of ["+client|tracking", "+pubsub", "+scan", "+@keyspace", "+@scripting"]) {
+      expect(redisAclProblems("tenant-acme", [...redisAclRules(acme, true), grant])).toEqual(expect.arrayContaining([expect.stringContaining(`rule ${JSON.stringify(grant)} grants beyond the allowlist`)]));
+    }
+    const rules = redisAclRules(acme, true);
+    const reordered = [...rules.filter((rule) => rule !== "+@pubsub"), "+@pubsub"];
+    expect(redisAclProblems("tenant-acme", reordered)).toEqual(expect.arrayContaining([expect.stringContaining('-pubsub comes before the grant "+@pubsub"')]));
   });
 
   it("refuses selectors, which carry patterns of their own", async () => {
@@ -50,11 +66,11 @@ describe("policy 5: redis-acl-own-keys-only", () => {
   });
 
   it("requires keys and channels to be reset first", () => {
-    expect(redisAclProblems("tenant-acme", ["on", acme.redis.keyPattern])).toEqual([
+    expect(redisAclProblems("tenant-acme", ["on", acme.redis.keyPattern, ...REQUIRED_REDIS_DENIALS])).toEqual([
       expect.stringContaining("rules lack resetkeys"),
       expect.stringContaining("rules lack resetchannels"),
     ]);
-    expect(redisAclProblems("tenant-acme", ["resetkeys", "resetchannels", acme.redis.keyPattern])).toEqual([]);
+    expect(redisAclProblems("tenant-acme", ["resetkeys", "resetchannels", acme.redis.keyPattern, ...REQUIRED_REDIS_DENIALS])).toEqual([]);
   });
 
   it("refuses a username that is no tenant's", async () => {

@@ -5,6 +5,7 @@ import { tenantNames } from "../../components/naming";
 import { probePostgres } from "../../components/verification/postgresProbe";
 import { probeQdrant } from "../../components/verification/qdrantProbe";
 import { probeRedis } from "../../components/verification/redisProbe";
+import { prepareTenantPostgresServer } from "../../platform/tenantPostgresServer";
 import { startQdrantApiDouble, type QdrantApiDouble } from "../doubles/qdrant/server";
 import { startPostgres, type PostgresServer } from "../support/postgresServer";
 import { startRedis, type RedisServer } from "../support/redisServer";
@@ -21,6 +22,9 @@ describe("isolation probes with a tenant's own credentials", () => {
       await pg.createDatabase(db, role);
       await pg.query(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC`);
     }
+    await pg.createDatabase("control_plane");
+    await pg.query("REVOKE ALL ON DATABASE control_plane FROM PUBLIC");
+    await prepareTenantPostgresServer(pg.superuserUrl, ["postgres"]);
   });
   afterAll(async () => {
     await Promise.all([pg?.stop(), redis?.stop(), qdrant?.close()]);
@@ -35,6 +39,33 @@ describe("isolation probes with a tenant's own credentials", () => {
     const result = await probePostgres(pgInput());
     expect(result).toMatchObject({ store: "postgres", ownAllowed: true, foreignDenied: true });
     expect(result.evidence).toMatch(/permission denied for database "tenant_globex"/);
+  });
+
+  it("PostgreSQL: every database that is no tenant's is tried for real and refuses the tenant", async () => {
+    const result = await probePostgres(pgInput());
+    expect(result.evidence).toContain("refused on 3 other database(s): control_plane, postgres, template1");
+  });
+
+  it("PostgreSQL: a server whose own databases are still open to PUBLIC (not prepared) is a breach", async () => {
+    await pg.query("GRANT CONNECT ON DATABASE postgres TO PUBLIC");
+    try {
+      const result = await probePostgres({ ...pgInput(), settleMs: 0 });
+      expect(result).toMatchObject({ ownAllowed: true, foreignDenied: false });
+      expect(result.evidence).toBe("can still connect to postgres");
+    } finally {
+      await prepareTenantPostgresServer(pg.superuserUrl, ["postgres"]);
+    }
+  });
+
+  it("PostgreSQL: a non-tenant database granted to the tenant role itself is a breach", async () => {
+    await pg.query("GRANT CONNECT ON DATABASE control_plane TO tenant_acme_app");
+    try {
+      const result = await probePostgres({ ...pgInput(), settleMs: 0 });
+      expect(result).toMatchObject({ ownAllowed: true, foreignDenied: false });
+      expect(result.evidence).toContain("control_plane");
+    } finally {
+      await pg.query("REVOKE ALL ON DATABASE control_plane FROM tenant_acme_app");
+    }
   });
 
   it("PostgreSQL: a neighbour database still open to PUBLIC is a breach, even one the probe did not name", async () => {
@@ -82,6 +113,14 @@ describe("isolation probes with a tenant's own credentials", () => {
     await setAclUser(admin(), { username: "tenant-loose", rules: ["reset", "on", "~*", "&*", "+@all"], password: "loose" });
     const result = await probeRedis({ url: redis.url, user: "tenant-loose", password: "loose", ownPrefix: "tenant:loose:", foreignPrefix: "tenant:globex:" });
     expect(result).toMatchObject({ ownAllowed: true, foreignDenied: false });
+  });
+
+  it("Redis: category grants without the allowlist's exceptions are a breach: tracking and channel listings reach every tenant", async () => {
+    const rules = ["reset", "on", "resetkeys", "~tenant:old:*", "resetchannels", "&tenant:old:*", "-@all", "+@read", "+@write", "+@connection", "+@transaction", "+@pubsub", "-@admin", "-@dangerous"];
+    await setAclUser(admin(), { username: "tenant-old", rules, password: "old" });
+    const result = await probeRedis({ url: redis.url, user: "tenant-old", password: "old", ownPrefix: "tenant:old:", foreignPrefix: "tenant:globex:" });
+    expect(result).toMatchObject({ ownAllowed: true, foreignDenied: false });
+    expect(result.evidence).toMatch(/metadata commands allowed: CLIENT TRACKING .*PUBSUB CHANNELS .*SCAN 0/);
   });
 
   it("Qdrant: the collection token reaches its collection only; the admin key would be a breach", async () => {

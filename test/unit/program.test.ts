@@ -21,6 +21,7 @@ const T = {
   role: "postgresql:index/role:Role",
   database: "postgresql:index/database:Database",
   grant: "postgresql:index/grant:Grant",
+  sessionCutoff: "pulumi-nodejs:dynamic/frostbyte:PostgresSessionCutoff",
   collection: "pulumi-nodejs:dynamic/frostbyte:QdrantCollection",
   tokenGrant: "pulumi-nodejs:dynamic/frostbyte:QdrantTokenGrant",
   redisUser: "pulumi-nodejs:dynamic/frostbyte:RedisAclUser",
@@ -34,7 +35,7 @@ const T = {
 
 /** Every store resource: what the write-back start must precede and its completion must follow. */
 const STORE_TYPES: readonly string[] = [
-  T.network, T.subnet, T.firewall, T.server, T.bucket, T.versioning, T.bucketObjects, T.user, T.policy, T.attachment, T.role, T.database, T.grant, T.collection, T.tokenGrant, T.redisUser,
+  T.network, T.subnet, T.firewall, T.server, T.bucket, T.versioning, T.bucketObjects, T.user, T.policy, T.attachment, T.role, T.database, T.grant, T.sessionCutoff, T.collection, T.tokenGrant, T.redisUser,
 ];
 
 function tenantOf(registrations: Registration[], urn: string): string | undefined {
@@ -73,10 +74,10 @@ describe("the program under mocks, online mode", () => {
       expect(counts).toEqual({
         [T.network]: 1, [T.subnet]: 1, [T.firewall]: 1, [T.server]: 1,
         [T.bucket]: 1, [T.versioning]: 1, [T.bucketObjects]: 1, [T.user]: 1, [T.policy]: 1, [T.attachment]: 1,
-        [T.role]: 1, [T.database]: 1, [T.grant]: 1,
+        [T.role]: 1, [T.database]: 1, [T.grant]: 1, [T.sessionCutoff]: 1,
         [T.collection]: 1, [T.tokenGrant]: 1, [T.redisUser]: 1, [T.password]: 3, [T.start]: 1, [T.complete]: 1, [T.verification]: 1, [T.ageKey]: 1, [T.secretsFile]: 1,
       });
-      expect(children).toHaveLength(24);
+      expect(children).toHaveLength(25);
     }
     const orphans = registrations.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && tenantOf(registrations, r.urn) === undefined);
     expect(orphans.map((o) => o.type)).toEqual([]);
@@ -99,7 +100,7 @@ describe("the program under mocks, online mode", () => {
       const start = one(children, T.start);
       const complete = one(children, T.complete);
       const stores = children.filter((c) => STORE_TYPES.includes(c.type));
-      expect(stores).toHaveLength(16);
+      expect(stores).toHaveLength(17);
       const dependsOnStart = (r: Registration, seen = new Set<string>()): boolean =>
         r.dependencies.includes(start.urn) ||
         r.dependencies.some((urn) => !seen.has(urn) && seen.add(urn) && dependsOnStart(registrations.find((x) => x.urn === urn)!, seen));
@@ -162,11 +163,14 @@ describe("the program under mocks, online mode", () => {
     expect(server.userData).not.toMatch(/mock-|test-[a-z]+-admin/);
   });
 
-  it("gives the MinIO policy the tenant's bucket and nothing else", () => {
-    const policy = JSON.parse(String(one(childrenOf(registrations, "acme"), T.policy).inputs["policy"])) as { Statement: { Resource: string[]; Effect: string }[] };
-    const resources = policy.Statement.flatMap((s) => s.Resource).sort();
-    expect([...new Set(resources)]).toEqual(["arn:aws:s3:::tenant-acme", "arn:aws:s3:::tenant-acme/*"]);
-    expect(policy.Statement.every((s) => s.Effect === "Allow")).toBe(true);
+  it("gives the MinIO policy the tenant's bucket and nothing else, and denies the admin API and derived credentials", () => {
+    const policy = JSON.parse(String(one(childrenOf(registrations, "acme"), T.policy).inputs["policy"])) as { Statement: { Resource?: string[]; Effect: string }[] };
+    const allows = policy.Statement.filter((s) => s.Effect === "Allow");
+    expect([...new Set(allows.flatMap((s) => s.Resource ?? []))].sort()).toEqual(["arn:aws:s3:::tenant-acme", "arn:aws:s3:::tenant-acme/*"]);
+    expect(policy.Statement.filter((s) => s.Effect !== "Allow")).toEqual([
+      { Sid: "DenyAdminApi", Effect: "Deny", Action: ["admin:*"] },
+      { Sid: "DenyDerivedCredentials", Effect: "Deny", Action: ["s3:*"], Resource: ["arn:aws:s3:::*"], Condition: { StringEquals: { "aws:principaltype": ["AssumedRole"] } } },
+    ]);
   });
 
   it("opens no admin or store port to the world", () => {
@@ -199,7 +203,15 @@ describe("the program under mocks, online mode", () => {
     expect(one(childrenOf(registrations, "acme"), T.redisUser).inputs["rules"]).toEqual([
       "reset", "on", "resetkeys", "~tenant:acme:*", "resetchannels", "&tenant:acme:*",
       "-@all", "+@read", "+@write", "+@connection", "+@transaction", "+@pubsub", "-@admin", "-@dangerous", "-@scripting", "-scan", "-randomkey", "-dbsize",
+      "-client|tracking", "-client|trackinginfo", "-client|caching", "-client|getredir", "-pubsub",
     ]);
+  });
+
+  it("ends the PostgreSQL role's sessions after the role itself changes, on suspension and rotation", () => {
+    const acme = childrenOf(registrations, "acme");
+    const cutoff = one(acme, T.sessionCutoff);
+    expect(cutoff.inputs).toMatchObject({ role: "tenant_acme_app", suspended: false, rotation: "initial" });
+    expect(cutoff.dependencies).toContain(one(acme, T.role).urn);
   });
 
   it("asks Qdrant for a 768-dimension Cosine collection", () => {
@@ -235,6 +247,7 @@ describe("the program under mocks, a suspended tenant (DESIGN §7)", () => {
     expect(one(acme, T.redisUser).inputs["rules"]).toEqual(expect.arrayContaining(["off"]));
     expect(one(acme, T.redisUser).inputs["rules"]).not.toContain("on");
     expect(one(acme, T.role).inputs).toMatchObject({ login: false });
+    expect(one(acme, T.sessionCutoff).inputs).toMatchObject({ role: "tenant_acme_app", suspended: true });
     expect(one(acme, T.user).inputs).toMatchObject({ disableUser: true });
     expect(one(acme, T.firewall).inputs["rules"]).toEqual([
       { direction: "in", protocol: "tcp", port: "22", sourceIps: ["198.51.100.0/24"], description: "SSH from operator networks" },

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { generateAgeKeyPair } from "../../../components/secrets/ageKeyRuntime";
+import { prepareTenantPostgresServer } from "../../../platform/tenantPostgresServer";
 import { startHcloudApiDouble, type HcloudApiDouble } from "../../doubles/hcloud/server";
 import { startQdrantApiDouble, type QdrantApiDouble } from "../../doubles/qdrant/server";
 import { createControlPlaneDatabase, MIGRATION_ROLE, RUNTIME_LOGIN, type ControlPlaneDatabase } from "../../support/controlPlaneDb";
@@ -63,6 +64,8 @@ export async function startLocalEnvironment(): Promise<LocalEnvironment> {
   let controlPlane: ControlPlaneDatabase;
   try {
     controlPlane = await createControlPlaneDatabase(postgres);
+    // What an operator runs once per tenant-database server (frostbyte db prepare-tenant-server).
+    await prepareTenantPostgresServer(postgres.superuserUrl, ["postgres"]);
   } catch (error) {
     await stopStarted();
     throw error;
