@@ -8,6 +8,7 @@ import type { TenantCredentials, TenantEndpoints } from "../../components";
 import { putTokenGrant, readTokenGrant, tokenGrantPayload } from "../../components/qdrant";
 import { startLocalEnvironment, localStackConfig, type LocalEnvironment } from "./support/localEnvironment";
 import { localStack, setStackConfig } from "./support/localStack";
+import { openLiveSessions, type LiveSessions } from "./support/liveSessions";
 import { reach } from "./support/storeChecks";
 
 type Outputs = Record<string, { endpoints: TenantEndpoints; credentials: TenantCredentials }>;
@@ -49,9 +50,30 @@ describe("suspension and resumption on the real stores (DESIGN §3 #7/#8, §7)",
     await qdrant().upsert("tenant_acme", { wait: true, points: [{ id: 1, vector: Array.from({ length: 768 }, (_, i) => (i % 5) / 5), payload: { title: "kept" } }] });
   });
 
-  it("suspended: every credential is refused, the tenant is SUSPENDED", async () => {
+  it("the tenant's own credentials are refused on every server-wide path: key tracking, channel listings, other databases", async () => {
+    const redis = createClient({ url: env.redis.url, username: acme.credentials.redis.user, password: acme.credentials.redis.password, RESP: 3 });
+    redis.on("error", () => undefined);
+    await redis.connect();
+    try {
+      for (const command of [["CLIENT", "TRACKING", "ON", "BCAST"], ["PUBSUB", "CHANNELS"], ["PUBSUB", "NUMSUB", "tenant:globex:events"], ["PUBSUB", "SHARDCHANNELS"], ["PUBSUB", "SHARDNUMSUB", "x"], ["SCAN", "0"]]) {
+        await expect(redis.sendCommand(command), command.join(" ")).rejects.toThrow(/NOPERM/);
+      }
+    } finally {
+      await redis.close();
+    }
+    for (const database of ["postgres", "template1", env.controlPlane.name]) {
+      const client = new pg.Client({ host: "127.0.0.1", port: env.postgres.port, user: acme.credentials.postgres.user, password: acme.credentials.postgres.password, database });
+      await expect(client.connect(), database).rejects.toThrow(/permission denied for database/);
+    }
+  });
+
+  it("suspended: every credential is refused, sessions opened before are cut, the tenant is SUSPENDED", async () => {
+    const sessions: LiveSessions = await openLiveSessions(env, acme.credentials, "tenant_acme", "tenant:acme:");
+    expect(await sessions.stillWork()).toEqual({ redis: true, postgres: true });
     await setStackConfig(stack, localStackConfig(env, [{ id: "acme", suspended: true }]));
     const result = await stack.up();
+    expect(await sessions.stillWork()).toEqual({ redis: false, postgres: false });
+    await sessions.close();
     expect(result.summary.resourceChanges?.["replace"] ?? 0).toBe(0);
     expect((await env.controlPlane.registry.getTenant("acme")).state).toBe("SUSPENDED");
     expect(await reach(env, acme.credentials, acme.endpoints)).toEqual({ postgres: false, minio: false, redis: false, qdrant: false });

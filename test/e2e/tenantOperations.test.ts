@@ -18,6 +18,7 @@ import { baseConfigFromValues, createTenantStacks, desiredStateFromRegistry, ten
 import { minioPolicyExists, minioUserStatus } from "./support/minioAdmin";
 import { localStackConfig, startLocalEnvironment, type LocalEnvironment } from "./support/localEnvironment";
 import { PROJECT_ROOT } from "./support/localStack";
+import { openLiveSessions } from "./support/liveSessions";
 import { leftovers, reach } from "./support/storeChecks";
 
 const PASSPHRASE = "frostbyte-e2e-passphrase";
@@ -135,8 +136,12 @@ describe("frostbyte tenant rotate|suspend|resume and the destroy of a suspended 
 
   it("frostbyte tenant rotate: every credential and the age key are new, the old ones are refused, TENANT_CREDENTIALS_ROTATED is recorded", async () => {
     const eventsBefore = (await env.controlPlane.registry.listEvents(ID)).length;
+    const sessions = await openLiveSessions(env, credentialsOf(generations[0]!.secrets), names.postgres.database, names.redis.keyPattern.slice(1, -1));
     const run = await frostbyte(["tenant", "rotate", ID, "--base-config", baseConfigPath]);
     expect(run.code, run.stderr).toBe(0);
+    // Sessions opened with the old credentials are cut, not only new logins refused.
+    expect(await sessions.stillWork()).toEqual({ redis: false, postgres: false });
+    await sessions.close();
     expect(run.stdout.trim().split("\n").at(-1)).toMatch(new RegExp(`^tenant "${ID}": credentials rotated \\(initial -> r2\\): .*; ${names.secretsFile} re-encrypted; TENANT_CREDENTIALS_ROTATED [0-9a-f-]{36}$`));
 
     const old = generations[0]!;
