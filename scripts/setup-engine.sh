@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the Pulumi engine (CLI + Node.js language host), the provider plugins
-# and the store tools (minio, sops, age, actionlint) from the Go module proxy,
-# with no other network access, into a version-keyed cache outside the repo:
+# Builds the Pulumi engine (CLI + Node.js language host), the provider plugins,
+# the store tools (minio, sops, age, actionlint) and the tests' minio-admin-probe
+# from the Go module proxy, with no other network access, into a version-keyed cache outside the repo:
 #
 #   ${FROSTBYTE_TOOLS_CACHE:-$HOME/.cache/frostbyte-tools}/<name>-<version>/bin/
 #
@@ -14,7 +14,7 @@
 #   FROSTBYTE_TOOLS_CACHE  cache root (default ~/.cache/frostbyte-tools)
 #   FROSTBYTE_BUILD_ENGINE set to 1 to build the CLI and language host even
 #                          when `pulumi` and `pulumi-language-nodejs` are on PATH
-#   FROSTBYTE_SKIP_TOOLS   set to 1 to skip minio/sops/age/actionlint
+#   FROSTBYTE_SKIP_TOOLS   set to 1 to skip minio/sops/age/actionlint/minio-admin-probe
 #   FROSTBYTE_PLUGINS_ON_PATH set to 1 to put the provider plugins on PATH
 #                          (env.sh) instead of installing them into the
 #                          plugin cache of ${PULUMI_HOME:-~/.pulumi}. PATH
@@ -151,6 +151,16 @@ go_install() {
   rm -rf "$dir/bin" && mv "$dir/bin.tmp" "$dir/bin"
 }
 
+# The tests' client for MinIO's admin API and STS (hand-written, keyed by its source).
+probe_dir="$cache/minio-admin-probe-$(src_hash "$engine_dir/minio-admin-probe")"
+build_minio_admin_probe() {
+  local work="$probe_dir/build"
+  rm -rf "$work" "$probe_dir/bin.tmp" && mkdir -p "$work" "$probe_dir/bin.tmp" && cp -R "$engine_dir/minio-admin-probe/." "$work/"
+  (cd "$work" && go build -ldflags "$ldstrip" -o "$probe_dir/bin.tmp/minio-admin-probe" .)
+  rm -rf "$probe_dir/bin" && mv "$probe_dir/bin.tmp" "$probe_dir/bin"
+  rm -rf "$work"
+}
+
 tool_dirs=()
 build_tools() {
   [[ -x "$cache/minio-${MINIO_VERSION#v}/bin/minio" ]] ||
@@ -161,10 +171,11 @@ build_tools() {
     run_logged age go_install age "$AGE_VERSION" "filippo.io/age/cmd/age@$AGE_VERSION" "filippo.io/age/cmd/age-keygen@$AGE_VERSION"
   [[ -x "$cache/actionlint-${ACTIONLINT_VERSION#v}/bin/actionlint" ]] ||
     run_logged actionlint go_install actionlint "$ACTIONLINT_VERSION" "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+  [[ -x "$probe_dir/bin/minio-admin-probe" ]] || run_logged minio-admin-probe build_minio_admin_probe
 }
 if [[ -z "${FROSTBYTE_SKIP_TOOLS:-}" ]]; then
   tool_dirs=("$cache/minio-${MINIO_VERSION#v}/bin" "$cache/sops-${SOPS_VERSION#v}/bin"
-    "$cache/age-${AGE_VERSION#v}/bin" "$cache/actionlint-${ACTIONLINT_VERSION#v}/bin")
+    "$cache/age-${AGE_VERSION#v}/bin" "$cache/actionlint-${ACTIONLINT_VERSION#v}/bin" "$probe_dir/bin")
 fi
 
 # Two lanes: engine + providers, and the tools. Each go build already uses
