@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Pulumi engine (CLI + Node.js language host), the provider plugins,
+# Builds the Pulumi engine (CLI + Node.js language host), the provider plugins
+# (random, hcloud, postgresql, minio and, from a module of its own, docker),
 # the store tools (minio, sops, age, actionlint) and the tests' minio-admin-probe
 # from the Go module proxy, with no other network access, into a version-keyed cache outside the repo:
 #
@@ -141,6 +142,20 @@ providers_built() {
   done
 }
 
+# The Docker provider builds from its own module (engine/docker): the Docker
+# Terraform provider's dependencies (docker/cli, buildx, buildkit) must not
+# move the versions the four above are built with. `no_compose` leaves out
+# upstream's compose resources (plugin-framework half, not served).
+docker_provider_dir="$cache/provider-docker-$PROVIDER_DOCKER_VERSION-$(src_hash "$engine_dir/docker")"
+build_docker_provider() {
+  local work="$docker_provider_dir/build"
+  rm -rf "$work" "$docker_provider_dir/bin.tmp" && mkdir -p "$work" "$docker_provider_dir/bin.tmp" && cp -R "$engine_dir/docker/." "$work/"
+  (cd "$work" && go build -tags no_compose -ldflags "$ldstrip -X main.version=$PROVIDER_DOCKER_VERSION" \
+    -o "$docker_provider_dir/bin.tmp/" ./cmd/...)
+  rm -rf "$docker_provider_dir/bin" && mv "$docker_provider_dir/bin.tmp" "$docker_provider_dir/bin"
+  rm -rf "$work"
+}
+
 # --- store tools -----------------------------------------------------------------
 # go_install NAME VERSION PKG... : `go install` into $cache/NAME-VERSION/bin.
 go_install() {
@@ -190,6 +205,7 @@ engine_lane() {
       run_logged pulumi-language-nodejs build_langhost
   fi
   providers_built || run_logged providers build_providers
+  [[ -x "$docker_provider_dir/bin/pulumi-resource-docker" ]] || run_logged provider-docker build_docker_provider
 }
 
 start=$SECONDS
@@ -214,12 +230,14 @@ if [[ -z "${FROSTBYTE_PLUGINS_ON_PATH:-}" ]]; then
   # Pinned here and in env.sh: without PULUMI_HOME the CLI takes the passwd entry's home, not $HOME.
   export PULUMI_HOME="${PULUMI_HOME:-$HOME/.pulumi}"
   plugin_home="$PULUMI_HOME"
-  for spec in "${provider_specs[@]}"; do
+  for spec in "${provider_specs[@]}" "docker:$PROVIDER_DOCKER_VERSION"; do
     name="${spec%%:*}" version="${spec#*:}"
+    built="$providers_dir/bin/pulumi-resource-$name"
+    [[ $name == docker ]] && built="$docker_provider_dir/bin/pulumi-resource-docker"
     installed="$plugin_home/plugins/resource-$name-v$version/pulumi-resource-$name"
-    if ! cmp -s "$installed" "$providers_dir/bin/pulumi-resource-$name"; then
+    if ! cmp -s "$installed" "$built"; then
       PULUMI_SKIP_UPDATE_CHECK=true "$pulumi_bin" plugin install resource "$name" "$version" --reinstall \
-        --file "$providers_dir/bin/pulumi-resource-$name" >"$logs/plugin-install-$name.log" 2>&1 || {
+        --file "$built" >"$logs/plugin-install-$name.log" 2>&1 || {
         log "pulumi plugin install $name $version failed:"; cat "$logs/plugin-install-$name.log" >&2; exit 1; }
       log "installed resource plugin $name $version into $plugin_home/plugins"
     fi
@@ -229,7 +247,7 @@ fi
 # --- env.sh ---------------------------------------------------------------------------
 path_dirs=()
 [[ $want_engine == 1 ]] && path_dirs+=("$pulumi_dir/bin")
-[[ -n "${FROSTBYTE_PLUGINS_ON_PATH:-}" ]] && path_dirs+=("$providers_dir/bin")
+[[ -n "${FROSTBYTE_PLUGINS_ON_PATH:-}" ]] && path_dirs+=("$providers_dir/bin" "$docker_provider_dir/bin")
 path_dirs+=("${tool_dirs[@]}")
 path_prefix="$(IFS=:; echo "${path_dirs[*]}")"
 env_file="$cache/env.sh"
@@ -243,10 +261,11 @@ export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 # sops --version otherwise asks GitHub for the latest release.
 export SOPS_DISABLE_VERSION_CHECK=1
-# The provider plugins (pulumi-resource-random, -hcloud, -postgresql, -minio). They are installed in
-# the plugin cache of the PULUMI_HOME the setup ran with; with another
-# PULUMI_HOME, put this directory on PATH or rerun the setup with it.
+# The provider plugins (pulumi-resource-random, -hcloud, -postgresql, -minio; -docker in the second
+# directory). They are installed in the plugin cache of the PULUMI_HOME the setup ran with; with
+# another PULUMI_HOME, put these directories on PATH or rerun the setup with it.
 export FROSTBYTE_PROVIDER_BIN="$providers_dir/bin"
+export FROSTBYTE_DOCKER_PROVIDER_BIN="$docker_provider_dir/bin"
 EOF
 mv "$env_file.tmp" "$env_file"
 log "done in $((SECONDS - start))s; source $env_file"
