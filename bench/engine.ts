@@ -11,6 +11,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { ensureEngine } from "../test/stacks/support/engine";
 import { localStackConfig, startLocalEnvironment, type LocalEnvironment } from "../test/e2e/support/localEnvironment";
 import { localStack } from "../test/e2e/support/localStack";
+import { runWithPolicyPack, type PolicyRunEngineOptions } from "../stacks/policyRun";
 import { checkDirectly, destroyDirectly, provisionDirectly } from "./directBaseline";
 import { measureStartupCosts } from "./startupCosts";
 import { median, seconds, table, timed } from "./stats";
@@ -34,6 +35,11 @@ function runsWanted(argv: readonly string[]): number {
   return runs;
 }
 
+/** Every `up` and `preview` runs with the policy pack, as every run of the project does. */
+async function checked<T>(what: string, run: (engine: PolicyRunEngineOptions) => Promise<T>): Promise<T> {
+  return (await runWithPolicyPack({ what }, run)).result;
+}
+
 function changesOf(summary: Record<string, number> | undefined): string[] {
   return Object.entries(summary ?? {})
     .filter(([op, count]) => op !== "same" && count > 0)
@@ -49,11 +55,15 @@ async function engineRun(env: LocalEnvironment, run: number): Promise<Record<Ope
   };
   try {
     times["cold up"] = await timed(async () => {
-      const result = await stack.up({ color: "never" });
+      const result = await checked("cold up", (engine) => stack.up({ color: "never", ...engine }));
       if (result.summary.result !== "succeeded") throw new Error(`up ${result.summary.result}`);
     });
-    times["no-op preview"] = await timed(async () => expectNoChanges("preview", changesOf((await stack.preview({ color: "never" })).changeSummary)));
-    times["no-op up"] = await timed(async () => expectNoChanges("up", changesOf((await stack.up({ color: "never" })).summary.resourceChanges)));
+    times["no-op preview"] = await timed(async () =>
+      expectNoChanges("preview", changesOf((await checked("no-op preview", (engine) => stack.preview({ color: "never", ...engine }))).changeSummary)),
+    );
+    times["no-op up"] = await timed(async () =>
+      expectNoChanges("up", changesOf((await checked("no-op up", (engine) => stack.up({ color: "never", ...engine }))).summary.resourceChanges)),
+    );
     times["destroy"] = await timed(() => stack.destroy({ color: "never" }));
   } finally {
     await removeStack(stack);
@@ -69,9 +79,9 @@ async function removeStack(stack: Stack): Promise<void> {
 async function emptyStackPreview(env: LocalEnvironment, runs: number): Promise<number> {
   const { stack } = await localStack(`bench-${process.pid}-empty`, localStackConfig(env, []));
   try {
-    await stack.up({ color: "never" });
+    await checked("empty stack up", (engine) => stack.up({ color: "never", ...engine }));
     const times: number[] = [];
-    for (let run = 0; run < runs; run += 1) times.push(await timed(() => stack.preview({ color: "never" })));
+    for (let run = 0; run < runs; run += 1) times.push(await timed(() => checked("empty stack preview", (engine) => stack.preview({ color: "never", ...engine }))));
     return median(times);
   } finally {
     await removeStack(stack);

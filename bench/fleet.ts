@@ -22,7 +22,7 @@ import { join, resolve } from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import type { Tenant } from "../controlplane";
 import { changeCount, fleetOperation, runFleet, type TenantOperation } from "../fleet";
-import { baseConfigFromValues, createTenantStacks, desiredStateFromRegistry, type StackOperationOutcome, type TenantStacks } from "../stacks";
+import { baseConfigFromValues, createTenantStacks, desiredStateFromRegistry, POLICY_PACK_FOLDER, runWithPolicyPack, type PolicyRunEngineOptions, type StackOperationOutcome, type TenantStacks } from "../stacks";
 import { localStackConfig, startLocalEnvironment, type LocalEnvironment } from "../test/e2e/support/localEnvironment";
 import { setStackConfig } from "../test/e2e/support/localStack";
 import { ensureEngine } from "../test/stacks/support/engine";
@@ -55,15 +55,22 @@ async function timedValue<T>(work: () => Promise<T>): Promise<{ ms: number; valu
   return { ms, value };
 }
 
+/** An `up` or `preview` of a stack of the temp project, with its policy pack, as every run of the project. */
+async function checked<T>(what: string, workDir: string, run: (engine: PolicyRunEngineOptions) => Promise<T>): Promise<T> {
+  return (await runWithPolicyPack({ what, projectDir: workDir }, run)).result;
+}
+
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
-/** A temp project directory: Pulumi.yaml, package.json, a copy of the built program, node_modules linked. */
+/** A temp project directory: Pulumi.yaml, package.json, the policy pack, a copy of the built program (and pack), node_modules linked. */
 async function projectDir(): Promise<{ root: string; workDir: string; stateDir: string }> {
   const root = await mkdtemp(join(tmpdir(), "frostbyte-bench-fleet-"));
   const workDir = join(root, "project");
   await cp(join(REPO_ROOT, "bin"), join(workDir, "bin"), { recursive: true });
   await copyFile(join(REPO_ROOT, "Pulumi.yaml"), join(workDir, "Pulumi.yaml"));
   await copyFile(join(REPO_ROOT, "package.json"), join(workDir, "package.json"));
+  await mkdir(join(workDir, POLICY_PACK_FOLDER));
+  for (const file of ["PulumiPolicy.yaml", "package.json"]) await copyFile(join(REPO_ROOT, POLICY_PACK_FOLDER, file), join(workDir, POLICY_PACK_FOLDER, file));
   await symlink(join(REPO_ROOT, "node_modules"), join(workDir, "node_modules"), "dir");
   const stateDir = join(root, "state");
   await mkdir(stateDir);
@@ -146,10 +153,12 @@ async function deployPerTenant(env: LocalEnvironment, stacks: TenantStacks, from
 async function deployOneStack(env: LocalEnvironment, stack: Stack, size: number): Promise<number> {
   const tenants = Array.from({ length: size }, (_, i) => ({ id: id("s", i + 1) }));
   await setStackConfig(stack, localStackConfig(env, tenants));
+  const workDir = stack.workspace.workDir;
+  const up = () => checked(`${ONE_STACK} up`, workDir, (engine) => stack.up({ color: "never", ...engine }));
   const ms = await timed(() =>
-    stack.up({ color: "never" }).catch((error: Error) => {
+    up().catch((error: Error) => {
       log(`one stack up: ${error.message.split("\n").find((l) => l.includes("error")) ?? "failed"}; retrying once`);
-      return stack.up({ color: "never" });
+      return up();
     }),
   );
   return ms;
@@ -173,7 +182,7 @@ async function measureSizes(env: LocalEnvironment, stacks: TenantStacks, oneStac
     const perTenantFleetOp: number[] = [];
     const oneStackPreview: number[] = [];
     for (let run = 0; run < RUNS; run += 1) {
-      const engine = await timedValue(() => tenantStack.preview({ color: "never" }));
+      const engine = await timedValue(() => checked(`tenant-${first} preview`, tenantStack.workspace.workDir, (options) => tenantStack.preview({ color: "never", ...options })));
       assertNoChanges(`tenant-${first} preview`, engine.value);
       perTenantPreview.push(engine.ms);
 
@@ -188,7 +197,7 @@ async function measureSizes(env: LocalEnvironment, stacks: TenantStacks, oneStac
       }
       perTenantFleetOp.push(opMs);
 
-      const whole = await timedValue(() => oneStack.preview({ color: "never" }));
+      const whole = await timedValue(() => checked(`${ONE_STACK} preview`, oneStack.workspace.workDir, (options) => oneStack.preview({ color: "never", ...options })));
       assertNoChanges(`${ONE_STACK} preview`, whole.value);
       oneStackPreview.push(whole.ms);
       log(`fleet of ${size}, run ${run + 1}: tenant stack ${secs(engine.ms)}, fleet op ${secs(opMs)}, one stack ${secs(whole.ms)}`);

@@ -11,6 +11,7 @@ import { Command, CommanderError } from "commander";
 import { assertTenantId } from "../components/naming";
 import { redact } from "../cli/errorLine";
 import { cliErrorLines } from "../stacks/errors";
+import { runWithPolicyPack } from "../stacks/policyRun";
 import { localPaths, type LocalPaths } from "./paths";
 import { formatOutputs, formatRegistry } from "./report";
 import { existingLocalStack, localStackEnv, LOCAL_STACK_NAME, selectLocalStack } from "./stack";
@@ -29,9 +30,15 @@ async function up(paths: LocalPaths, tenantIds: readonly string[]): Promise<void
   const environment = await ensureEnvironment(paths, log);
   for (const [name, where] of Object.entries(environment.services)) log(`${name.padEnd(8)} ${where}`);
   const stack = await selectLocalStack(paths, environment, ids.map(sampleTenant));
-  log(`pulumi up on stack "${LOCAL_STACK_NAME}" (state in ${paths.stateDir})`);
-  const result = await stack.up({ onOutput: passThrough, color: "never" });
-  log(`pulumi up ${result.summary.result} in ${Math.round((result.summary.endTime.getTime() - result.summary.startTime.getTime()) / 1000)} s`);
+  log(`pulumi up on stack "${LOCAL_STACK_NAME}" with the policy pack (state in ${paths.stateDir})`);
+  // A policy violation fails the run before the refused resource is touched; the tenants it left
+  // PROVISIONING are recorded FAILED with the policy's message (the program's error hooks never hear of it).
+  const settle = { controlPlaneDbUrl: environment.controlPlaneRuntimeUrl, tenantIds: ids };
+  const { result, policyPacks } = await runWithPolicyPack({ what: `pulumi up of stack "${LOCAL_STACK_NAME}"`, redact, settle }, (engine) =>
+    stack.up({ onOutput: passThrough, color: "never", ...engine }),
+  );
+  const packs = Object.entries(policyPacks ?? {}).map(([name, version]) => `${name} ${version}`).join(", ");
+  log(`pulumi up ${result.summary.result} in ${Math.round((result.summary.endTime.getTime() - result.summary.startTime.getTime()) / 1000)} s; policy pack ${packs} passed`);
   process.stdout.write(`\nstack outputs (credentials are secret):\n${formatOutputs(await stack.outputs())}\n\n`);
   process.stdout.write(`${await formatRegistry(environment.controlPlaneRuntimeUrl, ids)}\n\n`);
   const env = await localStackEnv(paths);

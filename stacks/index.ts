@@ -17,6 +17,9 @@ export {
 export { beginCredentialRotation, type PendingRotation } from "./credentialRotation";
 export { desiredStateFromRegistry, type DesiredStateOverrides } from "./desiredState";
 export { Mutex, TenantLocks, type TenantReservation } from "./locks";
+export { policyFailureDetails, PolicyViolationError, settlePolicyFailure } from "./policyFailure";
+export { runWithPolicyPack, type PolicyRunEngineOptions, type PolicyRunOptions, type PolicyRunResult } from "./policyRun";
+export { describeViolation, POLICY_PACK_FOLDER, policyMessageOf, policyPackDir, policyPacksOf, policyViolationOf, PolicyWatch, type PolicyViolation } from "./policyPack";
 export {
   progressFromEngineEvent,
   type DiagnosticProgress,

@@ -4,6 +4,7 @@
  * Nothing here carries resource inputs or outputs, so no secret can ride along.
  */
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
+import { describeViolation, policyViolationOf } from "./policyPack";
 
 /** A step of the stacks layer itself, around the engine's run. */
 export type StackStep = "stack-selected" | "config-written" | "update-started" | "preview-started" | "destroy-started" | "stack-removed";
@@ -59,7 +60,8 @@ function summaryResult(summary: object): SummaryProgress["result"] {
 
 /**
  * The progress event an engine event stands for, or undefined for events the stream leaves out
- * (the prelude with the config, stdout echo, debug diagnostics, steps that change nothing).
+ * (the prelude with the config, stdout echo, debug diagnostics, steps that change nothing). A
+ * policy pack's finding is a diagnostic: an error when the policy is mandatory, else a warning.
  * `redact` is applied to every message.
  */
 export function progressFromEngineEvent(event: EngineEvent, redact: (text: string) => string = (t) => t): ProgressEvent | undefined {
@@ -78,6 +80,11 @@ export function progressFromEngineEvent(event: EngineEvent, redact: (text: strin
     const text = redact(message.trim());
     if (kept === undefined || ephemeral || text === "") return undefined;
     return { type: "diagnostic", severity: kept, message: text, ...(urn ? { urn } : {}) };
+  }
+  const violation = policyViolationOf(event, redact);
+  if (violation) {
+    const severity = violation.enforcementLevel === "mandatory" ? "error" : "warning";
+    return { type: "diagnostic", severity, message: describeViolation(violation), ...(violation.urn ? { urn: violation.urn } : {}) };
   }
   if (event.summaryEvent) {
     const { resourceChanges, durationSeconds } = event.summaryEvent;

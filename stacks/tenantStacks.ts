@@ -11,6 +11,8 @@ import type { JsonObject } from "../controlplane/json";
 import type { BaseConfig } from "./baseConfig";
 import { StackCommandError, TenantStackNotFoundError } from "./errors";
 import { TenantLocks, type TenantReservation } from "./locks";
+import { PolicyViolationError } from "./policyFailure";
+import { runWithPolicyPack, type PolicyRunEngineOptions } from "./policyRun";
 import { progressFromEngineEvent, type ProgressEvent, type StackStep, type SummaryProgress } from "./progress";
 import { tenantStackConfig, type TenantDesiredState } from "./tenantStackConfig";
 import { tenantStackName } from "./stackName";
@@ -28,6 +30,8 @@ export interface OperationHooks {
 export interface StackOperationOutcome {
   /** The engine's closing summary, when it sent one. */
   readonly summary?: SummaryProgress;
+  /** The policy packs the engine's summary says it ran (name → version); every up and preview runs policy/. */
+  readonly policyPacks?: Readonly<Record<string, string>>;
 }
 
 /** How a deprovisioning ended. */
@@ -40,6 +44,9 @@ export interface DeprovisionOutcome extends StackOperationOutcome {
 export interface TenantStackOutputs {
   readonly endpoints?: JsonObject;
 }
+
+/** The base config key of the control plane the stack's write-back records into. */
+const CONTROL_PLANE_KEY = "frostbyte:controlPlaneDbUrl";
 
 function emit(hooks: OperationHooks, event: ProgressEvent): void {
   try {
@@ -97,8 +104,8 @@ export class TenantStacks {
   /** What `up` would change, without changing anything but the stack's config file. */
   async preview(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
     const stack = await this.prepare(reservation, desired, hooks);
-    return this.engine(stack, hooks, "preview-started", (onEvent) =>
-      stack.preview({ color: "never", onEvent, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
+    return this.engine(reservation, stack, hooks, "preview-started", (engine) =>
+      stack.preview({ color: "never", ...engine, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
     );
   }
 
@@ -108,16 +115,16 @@ export class TenantStacks {
    */
   async previewRefreshed(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
     const stack = await this.prepare(reservation, desired, hooks);
-    return this.engine(stack, hooks, "preview-started", (onEvent) =>
-      stack.preview({ color: "never", refresh: true, onEvent, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
+    return this.engine(reservation, stack, hooks, "preview-started", (engine) =>
+      stack.preview({ color: "never", refresh: true, ...engine, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
     );
   }
 
   /** `up --refresh`: converges the stores to the desired state, including what was changed out of band. */
   async updateRefreshed(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
     const stack = await this.prepare(reservation, desired, hooks);
-    return this.engine(stack, hooks, "update-started", (onEvent) =>
-      stack.up({ color: "never", refresh: true, onEvent, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
+    return this.engine(reservation, stack, hooks, "update-started", (engine) =>
+      stack.up({ color: "never", refresh: true, ...engine, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
     );
   }
 
@@ -136,8 +143,8 @@ export class TenantStacks {
       throw error;
     }
     emit(hooks, { type: "step", step: "stack-selected" });
-    const outcome = await this.engine(stack, hooks, "destroy-started", (onEvent) =>
-      stack.destroy({ color: "never", onEvent, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
+    const outcome = await this.engine(reservation, stack, hooks, "destroy-started", (engine) =>
+      stack.destroy({ color: "never", onEvent: engine.onEvent, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
     );
     await this.workspace.remove(name);
     emit(hooks, { type: "step", step: "stack-removed" });
@@ -197,18 +204,28 @@ export class TenantStacks {
 
   private async deploy(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks): Promise<StackOperationOutcome> {
     const stack = await this.prepare(reservation, desired, hooks);
-    return this.engine(stack, hooks, "update-started", (onEvent) =>
-      stack.up({ color: "never", onEvent, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
+    return this.engine(reservation, stack, hooks, "update-started", (engine) =>
+      stack.up({ color: "never", ...engine, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
     );
   }
 
   /**
    * Runs one engine command with its events turned into progress. A failure is reported with the
    * engine's own error diagnostics (the resource's error), redacted, rather than the CLI's output.
+   * Every `up` and `preview` runs the project's policy pack (policyRun.ts): a run a mandatory
+   * policy refused fails with the policies' own messages, and after an `up` the tenant is settled
+   * FAILED; a destroy runs without it (nothing is created).
    */
-  private async engine(stack: Stack, hooks: OperationHooks, step: StackStep, run: (onEvent: (event: EngineEvent) => void) => Promise<unknown>): Promise<StackOperationOutcome> {
+  private async engine(
+    reservation: TenantReservation,
+    stack: Stack,
+    hooks: OperationHooks,
+    step: StackStep,
+    run: (engine: PolicyRunEngineOptions) => Promise<unknown>,
+  ): Promise<StackOperationOutcome> {
     const errors: string[] = [];
     let summary: SummaryProgress | undefined;
+    let policyPacks: StackOperationOutcome["policyPacks"];
     const onEvent = (event: EngineEvent): void => {
       const progress = progressFromEngineEvent(event, this.redact);
       if (progress === undefined) return;
@@ -218,14 +235,22 @@ export class TenantStacks {
     };
     emit(hooks, { type: "step", step });
     try {
-      await run(onEvent);
+      if (step === "destroy-started") {
+        await run({ policyPacks: [], onEvent });
+      } else {
+        const what = `${step === "update-started" ? "up" : "preview"} of stack "${stack.name}"`;
+        const settle = step === "update-started" ? { controlPlaneDbUrl: this.base.values[CONTROL_PLANE_KEY], tenantIds: [reservation.tenantId] } : undefined;
+        const workDir = this.workspace.settings.workDir;
+        ({ policyPacks } = await runWithPolicyPack({ what, projectDir: workDir, redact: this.redact, onEvent, ...(settle ? { settle } : {}) }, run));
+      }
     } catch (error) {
+      if (error instanceof PolicyViolationError) throw error;
       const translated = this.workspace.translate(error, stack.name);
       if (translated instanceof StackCommandError && errors.length > 0) {
         throw new StackCommandError([...new Set(errors)].join("; "), { cause: error });
       }
       throw translated;
     }
-    return summary ? { summary } : {};
+    return { ...(summary ? { summary } : {}), ...(policyPacks ? { policyPacks } : {}) };
   }
 }

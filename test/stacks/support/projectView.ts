@@ -29,6 +29,9 @@ export async function buildProjectView(): Promise<ProjectView> {
   await mkdir(stateDir);
   await copyFile(join(REPO_ROOT, "Pulumi.yaml"), join(workDir, "Pulumi.yaml"));
   await copyFile(join(REPO_ROOT, "package.json"), join(workDir, "package.json"));
+  // Every up and preview runs the project's policy pack: its manifest here, its code built into bin/policy.
+  await mkdir(join(workDir, "policy"));
+  for (const file of ["PulumiPolicy.yaml", "package.json"]) await copyFile(join(REPO_ROOT, "policy", file), join(workDir, "policy", file));
   await symlink(join(REPO_ROOT, "node_modules"), join(workDir, "node_modules"), "dir");
   await run(process.execPath, [join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", join(REPO_ROOT, "tsconfig.build.json"), "--outDir", join(workDir, "bin"), "--sourceMap", "false"], {
     cwd: REPO_ROOT,
