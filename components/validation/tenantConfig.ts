@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigValidationError, problemsFromZod } from "./errors";
-import { isWorldCidr, parsePortRange, PROTECTED_PORTS, protectedPortsIn } from "./network";
+import { parsePortRange, PROTECTED_SOURCE_RULE, protectedPortExposure, protectedPortsIn, type ExposureRule } from "./network";
 
 /** The only embedding size the platform's collections accept (DESIGN §1, §6). */
 export const EMBEDDING_DIMENSIONS = 768;
@@ -31,20 +31,51 @@ const ingressRule = z
       ctx.addIssue({ code: "custom", path: ["port"], message: `${rule.protocol} rules need a port` });
       return;
     }
-    const covered = protectedPortsIn(rule.port);
-    if (covered.includes(22)) {
+    if (protectedPortsIn(rule.port).includes(22)) {
       ctx.addIssue({ code: "custom", path: ["port"], message: "SSH (22) is opened only through network.ssh_cidrs" });
     }
-    rule.source_ips.forEach((source, index) => {
-      const exposed = covered.filter((port) => port !== 22);
-      if (isWorldCidr(source) && exposed.length > 0) {
-        const names = exposed.map((port) => `${port} (${PROTECTED_PORTS.get(port)})`).join(", ");
-        ctx.addIssue({ code: "custom", path: ["source_ips", index], message: `${source} may not reach ${names}` });
-      }
-    });
   });
 
-const sshCidr = cidr.refine((value) => !isWorldCidr(value), { error: "SSH is never open to the whole internet" });
+/** A list's CIDR strings with their indexes; entries that are no CIDR at all are left to the `cidr` schema's own error. */
+function cidrsOf(list: unknown): { sources: string[]; indexes: number[] } {
+  const entries = (Array.isArray(list) ? list : []).map((value: unknown, index) => ({ value, index }));
+  const valid = entries.filter((entry): entry is { value: string; index: number } => cidr.safeParse(entry.value).success);
+  return { sources: valid.map((entry) => entry.value), indexes: valid.map((entry) => entry.index) };
+}
+
+/**
+ * The network's rules as protectedPortExposure sees them: ssh_cidrs on 22, each tcp/udp ingress rule
+ * on the protected ports its port range covers (22 excepted: such a rule is refused on its port).
+ * Reads the value defensively, because it runs even when another network key failed to parse.
+ */
+function exposureRulesOf(network: unknown): { rules: ExposureRule[]; paths: PropertyKey[][]; indexes: number[][] } {
+  const { ssh_cidrs: sshCidrs, ingress } = network as Record<string, unknown>;
+  const ssh = cidrsOf(sshCidrs);
+  const rules: ExposureRule[] = [{ name: "network.ssh_cidrs", ports: [22], sources: ssh.sources }];
+  const paths: PropertyKey[][] = [["ssh_cidrs"]];
+  const indexes = [ssh.indexes];
+  (Array.isArray(ingress) ? ingress : []).forEach((rule: unknown, index) => {
+    if (typeof rule !== "object" || rule === null) return;
+    const { protocol, port, source_ips: sourceIps } = rule as Record<string, unknown>;
+    if ((protocol !== "tcp" && protocol !== "udp") || (typeof port !== "string" && typeof port !== "number")) return;
+    const sources = cidrsOf(sourceIps);
+    rules.push({ name: `network.ingress[${index}].source_ips`, ports: protectedPortsIn(String(port)).filter((p) => p !== 22), sources: sources.sources });
+    paths.push(["ingress", index, "source_ips"]);
+    indexes.push(sources.indexes);
+  });
+  return { rules, paths, indexes };
+}
+
+/** Reports protectedPortExposure's problems at the source's path, the one rule's sources, or `network` for a union of several rules. */
+function checkExposure(network: unknown, ctx: z.RefinementCtx): void {
+  const { rules, paths, indexes } = exposureRulesOf(network);
+  for (const problem of protectedPortExposure(rules)) {
+    const [first] = problem.rules;
+    const base = problem.rules.length === 1 && first !== undefined ? paths[first]! : [];
+    const path = problem.source !== undefined && first !== undefined ? [...base, indexes[first]![problem.source]!] : base;
+    ctx.addIssue({ code: "custom", path, message: `${problem.message} — ${PROTECTED_SOURCE_RULE}` });
+  }
+}
 
 const mimeType = z
   .string()
@@ -90,9 +121,10 @@ export const tenantConfigSchema = z.strictObject({
     .prefault({}),
   network: z
     .strictObject({
-      ssh_cidrs: z.array(sshCidr).max(32).default([]),
+      ssh_cidrs: z.array(cidr).max(32).default([]),
       ingress: z.array(ingressRule).max(50).default([]),
     })
+    .superRefine(checkExposure, { when: ({ value }) => typeof value === "object" && value !== null })
     .prefault({}),
   quotas: z
     .strictObject({

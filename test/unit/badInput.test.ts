@@ -30,6 +30,14 @@ const BAD_CONFIGS: ReadonlyArray<readonly [string, Record<string, unknown>]> = [
   ["network.ssh_cidrs[0]", { network: { ssh_cidrs: ["10.0.0.300/8"] } }],
   ["network.ingress[0].source_ips[0]", { network: { ingress: [{ protocol: "tcp", port: "5432", source_ips: ["0.0.0.0/0"] }] } }],
   ["network.ingress[0].source_ips[1]", { network: { ingress: [{ protocol: "tcp", port: "6000-7000", source_ips: ["10.0.0.0/8", "::/0"] }] } }],
+  ["network.ssh_cidrs[0]", { network: { ssh_cidrs: ["0::/0"] } }],
+  ["network.ssh_cidrs[0]", { network: { ssh_cidrs: ["::0/0"] } }],
+  ["network.ssh_cidrs[0]", { network: { ssh_cidrs: ["1.2.3.4/0"] } }],
+  ["network.ssh_cidrs[0]", { network: { ssh_cidrs: ["::ffff:0:0/96"] } }],
+  ["network.ssh_cidrs[1]", { network: { ssh_cidrs: ["0.0.0.0/1", "128.0.0.0/1"] } }],
+  ["network.ingress[0].source_ips[0]", { network: { ingress: [{ protocol: "tcp", port: "9000-9001", source_ips: ["1.2.3.4/0"] }] } }],
+  ["network.ingress[0].source_ips[1]", { network: { ingress: [{ protocol: "tcp", port: "5432", source_ips: ["0.0.0.0/1", "128.0.0.0/1"] }] } }],
+  ["network.ingress[0].source_ips[0]", { network: { ingress: [{ protocol: "udp", port: 6379, source_ips: ["2000::/3"] }] } }],
   ["network.ingress[0].port", { network: { ingress: [{ protocol: "tcp", port: "22", source_ips: ["10.0.0.0/8"] }] } }],
   ["network.ingress[0].port", { network: { ingress: [{ protocol: "udp", source_ips: ["10.0.0.0/8"] }] } }],
   ["network.ingress[0].port", { network: { ingress: [{ protocol: "tcp", port: "70000", source_ips: ["10.0.0.0/8"] }] } }],
@@ -77,6 +85,19 @@ describe("bad input is refused before any store resource is registered", () => {
     const run = await runProgram(sampleStackConfig(overrides));
     expect(run.error?.message).toContain(`${path}`);
     expect(run.registrations.filter((r) => STORE_TYPES.test(r.type))).toEqual([]);
+  });
+
+  it("refuses /8s that together cover the internet on a store port, naming both rules", async () => {
+    const publicEights = Array.from({ length: 224 }, (_, i) => i).filter((i) => ![0, 10, 127].includes(i)).map((i) => `${i}.0.0.0/8`);
+    const ingress = [
+      { protocol: "tcp", port: "5432", source_ips: publicEights.slice(0, 100) },
+      { protocol: "tcp", port: "5000-6000", source_ips: publicEights.slice(100) },
+    ];
+    const run = await runProgram(withTenants([{ id: "good-one" }, { id: "acme", config: { network: { ingress } } }]));
+    expect(run.error?.message).toContain(
+      "frostbyte:tenants[1].config.network: network.ingress[0].source_ips and network.ingress[1].source_ips together open PostgreSQL (5432) to the whole internet",
+    );
+    expect(run.registrations).toEqual([]);
   });
 
   it("refuses a control-plane connect_timeout that is not whole seconds, without quoting the URL's password", async () => {
