@@ -8,7 +8,7 @@
  * provider); without it the suite fails with the command that builds it.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -62,9 +62,9 @@ describe("pulumi preview --policy-pack policy (real engine)", () => {
   });
 
   /** Copies a fixture into its own directory (the stack's files stay out of the repository) and previews it with the pack. */
-  async function preview(fixture: "violating" | "compliant"): Promise<Run> {
+  async function preview(fixture: string, source = join(FIXTURES, fixture)): Promise<Run> {
     const dir = join(workDir, fixture);
-    cpSync(join(FIXTURES, fixture), dir, { recursive: true });
+    cpSync(source, dir, { recursive: true });
     symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
     const state = join(workDir, `${fixture}-state`);
     mkdirSync(state);
@@ -108,6 +108,35 @@ describe("pulumi preview --policy-pack policy (real engine)", () => {
     }
     for (const message of expected) expect(result.output, result.output).toContain(message);
     // The hcloud provider's check and diff for a create make no API call.
+    expect(hcloud.requests()).toEqual([]);
+  });
+
+  it("refuses the two halves of IPv4 (and 0::/0) on store ports, where comparing strings let them through", async () => {
+    const rules = [
+      { direction: "in", protocol: "tcp", port: "22", sourceIps: ["198.51.100.0/24"], description: "SSH from operator networks" },
+      { direction: "in", protocol: "tcp", port: "5432", sourceIps: ["0.0.0.0/1"], description: "first half" },
+      { direction: "in", protocol: "tcp", port: "5400-5500", sourceIps: ["128.0.0.0/1"], description: "second half" },
+      { direction: "in", protocol: "tcp", port: "9000", sourceIps: ["0::/0"], description: "odd spelling of ::/0" },
+    ];
+    const source = join(workDir, "halves-src");
+    mkdirSync(source);
+    writeFileSync(join(source, "Pulumi.yaml"), "name: frostbyte-policy-halves\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n");
+    writeFileSync(join(source, "package.json"), JSON.stringify({ name: "frostbyte-policy-halves", private: true, main: "index.js" }));
+    writeFileSync(
+      join(source, "index.js"),
+      `"use strict";\nconst hcloud = require("@pulumi/hcloud");\nnew hcloud.Firewall("fb-acme-fw", { name: "fb-acme-fw", labels: { "frostbyte.io/tenant": "acme" }, rules: ${JSON.stringify(rules)} });\n`,
+    );
+    hcloud.clearRequests();
+    const result = await preview("halves", source);
+    const expected = firewallRuleProblems(rules).map((problem) => `${describeResource(RESOURCE_TYPES.hcloudFirewall, "fb-acme-fw")}: ${problem}`);
+    expect(expected).toEqual([
+      expect.stringContaining("rule 1 (in tcp 5432 from 0.0.0.0/1) opens PostgreSQL (5432) to 0.0.0.0/1"),
+      expect.stringContaining("rule 2 (in tcp 5400-5500 from 128.0.0.0/1) opens PostgreSQL (5432) to 128.0.0.0/1"),
+      expect.stringContaining("rule 3 (in tcp 9000 from 0::/0) opens MinIO API (9000) to the whole internet"),
+    ]);
+    expect(result.code, result.output).not.toBe(0);
+    expect(result.output).toMatch(/\[mandatory\]\s+no-world-open-protected-ports/);
+    for (const message of expected) expect(result.output, result.output).toContain(message);
     expect(hcloud.requests()).toEqual([]);
   });
 
