@@ -3,6 +3,8 @@ export * from "./minio";
 export * from "./names";
 export * from "./network";
 export * from "./postgres";
+export * from "./portProxy";
+export * from "./postgresPreparation";
 export * from "./qdrant";
 export * from "./redis";
 export * from "./storeContainer";

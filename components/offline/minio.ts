@@ -24,6 +24,6 @@ export function minioContainerSpec(admin: { readonly user: string; readonly pass
     healthcheck: ["CMD", "mc", "ready", "local"],
     healthStartPeriod: "30s",
     tmpfs: ["/tmp"],
-    dropAllCapabilities: true,
+    capabilities: [],
   };
 }

@@ -15,11 +15,14 @@ export const STORE_LABEL = "frostbyte.io/store";
 
 /** Docker network names and the Linux bridge interfaces behind them (15 characters at most). */
 export const PLATFORM_NETWORKS = {
-  /** `internal: true`: no gateway, no route off the host; store-to-store and operator tooling. */
+  /** `internal: true`: the stores' only network; nothing on it is routed off the host. */
   internal: { name: "frostbyte-stores", bridge: "fb-stores-int" },
-  /** The only network with published ports, bound to the bind address; no masquerading. */
+  /** The port proxy's published ports, bound to the bind address; no store is on it. */
   edge: { name: "frostbyte-stores-edge", bridge: "fb-stores-edge" },
 } as const;
+
+/** The port proxy's container: the one platform container with published ports. */
+export const PORT_PROXY_CONTAINER = "frostbyte-port-proxy";
 
 /** The container of a store, e.g. `frostbyte-postgres`. */
 export function storeContainerName(store: OfflineStore): string {

@@ -13,15 +13,16 @@ export interface PlatformNetworks {
 /**
  * Docker arguments of the two networks, as plain data.
  *
- * - `internal` (`internal: true`): Docker gives it no gateway, so nothing on it has a route off the
- *   host. Stores reach each other here by alias (`postgres`, `redis`, `minio`, `qdrant`), and so
- *   does operator tooling started with `--network frostbyte-stores` (backups, psql).
- * - `edge`: an internal network cannot publish ports, so each store also joins this bridge, whose
- *   only job is the published port bound to the bind address. Masquerading is off, so a packet a
- *   store sends beyond the host leaves with a private bridge address no router answers; replies to
- *   connections the engine host opened go back through Docker's port mapping. Inter-container
- *   traffic is off too, so stores don't meet here, and a port published without an address would
- *   still bind only to the bind address.
+ * - `internal` (`internal: true`): the stores' only network. Docker routes nothing from it off the
+ *   host (and from Docker 25 gives its containers no default route at all), so a store can reach
+ *   the other stores and the port proxy, nothing else. Stores meet here by alias (`postgres`,
+ *   `redis`, `minio`, `qdrant`), and so does operator tooling started with
+ *   `--network frostbyte-stores` (backups, psql).
+ * - `edge`: an internal network cannot publish ports, so the port proxy alone also joins this
+ *   bridge, whose only job is the published ports bound to the bind address. Masquerading is off,
+ *   so a packet the proxy sends beyond the host leaves with a private bridge address no router
+ *   answers; inter-container traffic is off; and a port published without an address would still
+ *   bind only to the bind address.
  */
 export function platformNetworkArgs(bindAddress: string): { readonly internal: docker.NetworkArgs; readonly edge: docker.NetworkArgs } {
   const labels = [{ label: PLATFORM_LABEL, value: "offline-stores" }];

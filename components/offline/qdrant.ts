@@ -29,6 +29,6 @@ export function qdrantContainerSpec(admin: { readonly apiKey: string }): StoreCo
     healthcheck: ["CMD", "bash", "-c", probe],
     healthStartPeriod: "30s",
     tmpfs: ["/tmp"],
-    dropAllCapabilities: true,
+    capabilities: [],
   };
 }

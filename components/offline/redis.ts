@@ -82,6 +82,6 @@ export function redisContainerSpec(admin: { readonly user: string; readonly pass
     healthcheck: redisHealthCommand(port),
     healthStartPeriod: "20s",
     tmpfs: ["/tmp"],
-    dropAllCapabilities: true,
+    capabilities: [],
   };
 }

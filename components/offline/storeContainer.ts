@@ -27,8 +27,11 @@ export interface StoreContainerSpec {
   readonly healthStartPeriod: string;
   /** Writable scratch directories (tmpfs) on the read-only root file system. */
   readonly tmpfs: readonly string[];
-  /** True when the image runs without any Linux capability; false keeps Docker's default set. */
-  readonly dropAllCapabilities: boolean;
+  /**
+   * The Linux capabilities the image's entrypoint needs, added back after dropping all of them;
+   * empty for a store that runs without any.
+   */
+  readonly capabilities: readonly string[];
   /** /dev/shm size in MiB, when the store needs more than Docker's 64. */
   readonly shmSizeMb?: number;
 }
@@ -39,12 +42,8 @@ export interface StorePlacement {
   readonly image: pulumi.Input<string>;
   /** The store's named volume. */
   readonly volumeName: pulumi.Input<string>;
-  /** Names of the platform's networks (see `PLATFORM_NETWORKS`). */
-  readonly networks: { readonly internal: pulumi.Input<string>; readonly edge: pulumi.Input<string> };
-  /** The only host address the store's port is published on. */
-  readonly bindAddress: string;
-  /** Host port published on the bind address. */
-  readonly hostPort: number;
+  /** Name of the platform's internal network (see `PLATFORM_NETWORKS`), the store's only one. */
+  readonly network: pulumi.Input<string>;
   /** Memory (MiB) and CPU limits. */
   readonly resources: OfflineConfig["resources"][OfflineStore];
 }
@@ -70,9 +69,10 @@ export const HEALTHY_WAIT_SECONDS = 180;
 
 /**
  * The Docker arguments of a store container, as plain data. Every store gets the same hardening:
- * read-only root, no privilege escalation, memory without swap, a CPU cap, a health check that
- * `pulumi up` waits on, a restart policy, both platform networks and one port published on the
- * bind address only.
+ * read-only root, no privilege escalation, every capability dropped but the few its entrypoint
+ * needs, memory without swap, a CPU cap, a health check that `pulumi up` waits on, a restart
+ * policy, and the internal network only: no published port (the port proxy publishes them) and
+ * no network with a route off the host.
  */
 export function storeContainerArgs(spec: StoreContainerSpec, placement: StorePlacement): StoreContainerArgs {
   const tmpfsOptions = "rw,noexec,nosuid,nodev,size=64m";
@@ -88,7 +88,7 @@ export function storeContainerArgs(spec: StoreContainerSpec, placement: StorePla
     privileged: false,
     readOnly: true,
     securityOpts: ["no-new-privileges:true"],
-    ...(spec.dropAllCapabilities ? { capabilities: { drops: ["ALL"] } } : {}),
+    capabilities: { drops: ["ALL"], ...(spec.capabilities.length > 0 ? { adds: [...spec.capabilities] } : {}) },
     memory: placement.resources.memoryMb,
     memorySwap: placement.resources.memoryMb,
     cpus: dockerCpusText(placement.resources.cpus),
@@ -102,8 +102,7 @@ export function storeContainerArgs(spec: StoreContainerSpec, placement: StorePla
     healthcheck: { tests: [...spec.healthcheck], interval: "10s", timeout: "5s", retries: 6, startPeriod: spec.healthStartPeriod },
     tmpfs: Object.fromEntries(spec.tmpfs.map((path) => [path, tmpfsOptions])),
     volumes: [{ volumeName: placement.volumeName, containerPath: spec.dataPath }],
-    networksAdvanced: [{ name: placement.networks.internal, aliases: [spec.store] }, { name: placement.networks.edge }],
-    ports: [{ internal: spec.containerPort, external: placement.hostPort, ip: placement.bindAddress, protocol: "tcp" }],
+    networksAdvanced: [{ name: placement.network, aliases: [spec.store] }],
     labels: [
       { label: PLATFORM_LABEL, value: "offline-stores" },
       { label: STORE_LABEL, value: spec.store },

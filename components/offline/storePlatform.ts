@@ -6,7 +6,9 @@ import { offlineStoreAddresses, type OfflineConfig } from "../validation/offline
 import { minioContainerSpec } from "./minio";
 import { OFFLINE_STORES, type OfflineStore } from "./names";
 import { createPlatformNetworks, type PlatformNetworks } from "./network";
+import { createPortProxy } from "./portProxy";
 import { postgresContainerSpec } from "./postgres";
+import { OfflinePostgresPreparation } from "./postgresPreparation";
 import { qdrantContainerSpec } from "./qdrant";
 import { redisContainerSpec } from "./redis";
 import { createStoreParts, type StoreContainerSpec, type StoreParts } from "./storeContainer";
@@ -84,6 +86,10 @@ export class StorePlatform extends pulumi.ComponentResource {
   readonly networks: PlatformNetworks;
   /** Each store's image, volume and container. */
   readonly stores: Readonly<Record<OfflineStore, StoreParts>>;
+  /** The container that publishes the stores' ports on the bind address, and its image. */
+  readonly portProxy: { readonly image: docker.RemoteImage; readonly container: docker.Container };
+  /** `postgres` and `template1` closed to tenants once the PostgreSQL container is healthy. */
+  readonly postgresPreparation: OfflinePostgresPreparation;
   /** Where the stores are reached; public, never a secret. */
   readonly storeEndpoints: StoreEndpoints;
 
@@ -106,15 +112,33 @@ export class StorePlatform extends pulumi.ComponentResource {
         {
           imageReference: offline.images[store],
           volumeName: offline.volumes[store],
-          networks: { internal: this.networks.internal.name, edge: this.networks.edge.name },
-          bindAddress: offline.bindAddress,
-          hostPort: offline.ports[store],
+          network: this.networks.internal.name,
           resources: offline.resources[store],
         },
         childOpts,
       ),
     ]);
     this.stores = Object.fromEntries(stores) as Record<OfflineStore, StoreParts>;
+    this.portProxy = createPortProxy(
+      `${name}-port-proxy`,
+      {
+        imageReference: offline.images.portProxy,
+        networks: { internal: this.networks.internal.name, edge: this.networks.edge.name },
+        bindAddress: offline.bindAddress,
+        ports: offline.ports,
+      },
+      OFFLINE_STORES.map((store) => this.stores[store].container),
+      childOpts,
+    );
+    // The platform runs the tenant-database server, so it does what `frostbyte db
+    // prepare-tenant-server` does at a site; tenants wait for it like for every platform child. It
+    // reaches PostgreSQL where the providers do, through the port proxy.
+    const postgres = this.stores.postgres.container;
+    this.postgresPreparation = new OfflinePostgresPreparation(
+      `${name}-postgres-preparation`,
+      { container: postgres.id, adminRole: args.admin.postgres.user },
+      { parent: this, dependsOn: [postgres, this.portProxy.container] },
+    );
     this.storeEndpoints = offlineStoreEndpoints(offline);
     this.registerOutputs({ storeEndpoints: this.storeEndpoints });
   }

@@ -114,8 +114,14 @@ export const offlineConfigSchema = z
     tlsCertPath: z.string().min(1, { error: "must not be empty" }).optional(),
     /** The Docker host's private address the engine host reaches the stores on. */
     bindAddress: checked(bindAddressProblem),
-    /** Pinned images from the site's registry, one per store. */
-    images: perStore(() => checked(imageReferenceProblem)),
+    /** Pinned images from the site's registry: one per store, and the port proxy's (HAProxy). */
+    images: z.strictObject({
+      postgres: checked(imageReferenceProblem),
+      redis: checked(imageReferenceProblem),
+      minio: checked(imageReferenceProblem),
+      qdrant: checked(imageReferenceProblem),
+      portProxy: checked(imageReferenceProblem),
+    }),
     /** Host ports published on the bind address. */
     ports: perStore((store) => port.default(STORE_PORTS[store]))
       .superRefine(distinctPerStore("port"))

@@ -39,6 +39,7 @@ export function sampleOfflineStackConfig(overrides: Record<string, unknown> = {}
         redis: "registry.internal:5000/library/redis:7.4.2",
         minio: "registry.internal:5000/minio/minio:RELEASE.2025-04-22T22-12-26Z",
         qdrant: `registry.internal:5000/qdrant/qdrant@sha256:${"0123456789abcdef".repeat(4)}`,
+        portProxy: "registry.internal:5000/library/haproxy:2.6.12",
       },
     },
   });

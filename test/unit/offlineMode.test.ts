@@ -1,6 +1,6 @@
-// Offline mode under Pulumi mocks. No Docker engine runs on these machines: this checks what the
-// program registers, with which inputs, parents and dependencies, and what config it refuses. The
-// pure functions and the Redis start script are in offlinePlatform.test.ts.
+// Offline mode under Pulumi mocks: what the program registers, with which inputs, parents and
+// dependencies, and what config it refuses. The pure functions and the Redis start script are in
+// offlinePlatform.test.ts; the real engine runs in test/e2e/offlineStack.test.ts.
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { OFFLINE_STORES, type OfflineStore } from "../../components/offline";
@@ -16,6 +16,7 @@ const T = {
   volume: "docker:index/volume:Volume",
   container: "docker:index/container:Container",
   tenant: "frostbyte:tenant:Tenant",
+  postgresPreparation: "pulumi-nodejs:dynamic/frostbyte:OfflinePostgresPreparation",
   minioProvider: "pulumi:providers:minio",
   postgresProvider: "pulumi:providers:postgresql",
 } as const;
@@ -57,7 +58,8 @@ const BAD_OFFLINE: ReadonlyArray<readonly [string, Record<string, unknown>]> = [
   ["frostbyte:offline.tlsCertPath", { tlsCertPath: "/etc/docker/certs" }],
   ["frostbyte:offline.images.redis", { images: { postgres: "r.internal/pg:17", redis: "redis:7.4", minio: "r.internal/minio:1", qdrant: "r.internal/qdrant:1" } }],
   ["frostbyte:offline.images.minio", { images: { postgres: "r.internal/pg:17", redis: "r.internal/redis:7", minio: "r.internal/minio:latest", qdrant: "r.internal/qdrant:1" } }],
-  ["frostbyte:offline.images.qdrant", { images: { postgres: "r.internal/pg:17", redis: "r.internal/redis:7", minio: "r.internal/minio:1" } }],
+  ["frostbyte:offline.images.qdrant", { images: { postgres: "r.internal/pg:17", redis: "r.internal/redis:7", minio: "r.internal/minio:1", portProxy: "r.internal/haproxy:2.6" } }],
+  ["frostbyte:offline.images.portProxy", { images: { postgres: "r.internal/pg:17", redis: "r.internal/redis:7", minio: "r.internal/minio:1", qdrant: "r.internal/qdrant:1" } }],
   ["frostbyte:offline.ports.redis", { ports: { redis: 5432 } }],
   ["frostbyte:offline.ports.minio", { ports: { minio: 70000 } }],
   ["frostbyte:offline.resources.qdrant.memoryMb", { resources: { qdrant: { memoryMb: 64 } } }],
@@ -123,8 +125,8 @@ describe("frostbyte:offline is validated before anything is registered", () => {
       }),
     );
     if (run.error) throw run.error;
-    const postgres = ofType(run.registrations, T.container).find((c) => c.inputs["name"] === "frostbyte-postgres")!;
-    expect(postgres.inputs["ports"]).toEqual([{ internal: 5432, external: 15432, ip: "127.0.0.1", protocol: "tcp" }]);
+    const proxy = ofType(run.registrations, T.container).find((c) => c.inputs["name"] === "frostbyte-port-proxy")!;
+    expect(proxy.inputs["ports"]).toContainEqual({ internal: 5432, external: 15432, ip: "127.0.0.1", protocol: "tcp" });
     const endpoints = await promiseOf(run.program!.tenantOutputs["acme"]!.endpoints);
     expect(endpoints.postgres).toMatchObject({ host: "127.0.0.1", port: 15432 });
   });
@@ -134,6 +136,7 @@ describe("the program under mocks, offline mode with the store platform", () => 
   let registrations: Registration[];
   let program: NonNullable<Awaited<ReturnType<typeof runProgram>>["program"]>;
   const containerOf = (store: OfflineStore) => ofType(registrations, T.container).find((c) => c.inputs["name"] === `frostbyte-${store}`)!;
+  const proxy = () => ofType(registrations, T.container).find((c) => c.inputs["name"] === "frostbyte-port-proxy")!;
 
   beforeAll(async () => {
     const base = sampleOfflineStackConfig()["frostbyte:offline"] as Record<string, unknown>;
@@ -151,7 +154,8 @@ describe("the program under mocks, offline mode with the store platform", () => 
     expect(registrations.filter((r) => r.type.startsWith("hcloud:") || r.type === "pulumi:providers:hcloud")).toEqual([]);
     const docker = registrations.filter((r) => r.type.startsWith("docker:"));
     expect(docker.every((r) => r.parent === platform.urn)).toBe(true);
-    expect(docker).toHaveLength(2 + 3 * OFFLINE_STORES.length);
+    // Two networks; image, volume and container per store; the port proxy's image and container.
+    expect(docker).toHaveLength(2 + 3 * OFFLINE_STORES.length + 2);
   });
 
   it("registers exactly one internal network, and the edge network beside it", () => {
@@ -160,39 +164,47 @@ describe("the program under mocks, offline mode with the store platform", () => 
     expect(networks.map((n) => n.inputs["name"]).sort()).toEqual(["frostbyte-stores", "frostbyte-stores-edge"]);
   });
 
-  it("registers one pinned image, one named volume and one container per store", () => {
-    const config = sampleOfflineStackConfig()["frostbyte:offline"] as { images: Record<OfflineStore, string> };
+  it("registers one pinned image, one named volume and one container per store, and the port proxy's image and container", () => {
+    const config = sampleOfflineStackConfig()["frostbyte:offline"] as { images: Record<string, string> };
     expect(ofType(registrations, T.image).map((i) => i.inputs).sort((a, b) => String(a["name"]).localeCompare(String(b["name"])))).toEqual(
       Object.values(config.images).sort().map((name) => ({ name, keepLocally: true })),
     );
     expect(ofType(registrations, T.volume).map((v) => v.inputs["name"]).sort()).toEqual(OFFLINE_STORES.map((s) => `frostbyte-${s}-data`).sort());
-    expect(ofType(registrations, T.container).map((c) => c.inputs["name"]).sort()).toEqual(OFFLINE_STORES.map((s) => `frostbyte-${s}`).sort());
+    expect(ofType(registrations, T.container).map((c) => c.inputs["name"]).sort()).toEqual([...OFFLINE_STORES.map((s) => `frostbyte-${s}`), "frostbyte-port-proxy"].sort());
   });
 
-  it("gives every container a health check, limits, a read-only root and its port on the bind address only", () => {
+  it("gives every store container a health check, limits, a read-only root and no published port", () => {
     const health: Record<OfflineStore, RegExp> = { postgres: /pg_isready/, redis: /redis-cli .* ping/, minio: /mc ready local/, qdrant: /\/readyz/ };
     const memory: Record<OfflineStore, number> = { postgres: 2048, redis: 1024, minio: 2048, qdrant: 3072 };
-    const ports: Record<OfflineStore, number> = { postgres: 5432, redis: 6379, minio: 9000, qdrant: 6333 };
     for (const store of OFFLINE_STORES) {
       const inputs = containerOf(store).inputs;
       expect((inputs["healthcheck"] as { tests: string[] }).tests.join(" "), store).toMatch(health[store]);
       expect(inputs, store).toMatchObject({ memory: memory[store], memorySwap: memory[store], readOnly: true, privileged: false, wait: true, restart: "unless-stopped" });
       expect(typeof inputs["cpus"], store).toBe("string");
-      expect(inputs["ports"], store).toEqual([{ internal: ports[store], external: ports[store], ip: "127.0.0.1", protocol: "tcp" }]);
+      expect(inputs["ports"], store).toBeUndefined();
       expect(inputs["publishAllPorts"], store).toBeUndefined();
     }
     expect(containerOf("qdrant").inputs["cpus"]).toBe("1.5");
   });
 
-  it("wires each container to its own image, volume and both networks", () => {
+  it("publishes every store's port from the port proxy alone, on the bind address", () => {
+    const ports: Record<OfflineStore, number> = { postgres: 5432, redis: 6379, minio: 9000, qdrant: 6333 };
+    expect(proxy().inputs["ports"]).toEqual(OFFLINE_STORES.map((store) => ({ internal: ports[store], external: ports[store], ip: "127.0.0.1", protocol: "tcp" })));
+    expect(proxy().inputs).toMatchObject({ readOnly: true, privileged: false, wait: true, capabilities: { drops: ["ALL"] } });
+  });
+
+  it("wires each store to its own image, its volume and the internal network alone; the port proxy to both networks, after every store", () => {
     const urnOf = (type: string, name: string) => ofType(registrations, type).find((r) => r.inputs["name"] === name)!.urn;
+    const edge = urnOf(T.network, "frostbyte-stores-edge");
     for (const store of OFFLINE_STORES) {
       const container = containerOf(store);
       const image = ofType(registrations, T.image).find((i) => String(i.inputs["name"]).includes(`/${store}`))!;
-      expect(container.dependencies, store).toEqual(
-        expect.arrayContaining([image.urn, urnOf(T.volume, `frostbyte-${store}-data`), urnOf(T.network, "frostbyte-stores"), urnOf(T.network, "frostbyte-stores-edge")]),
-      );
+      expect(container.dependencies, store).toEqual(expect.arrayContaining([image.urn, urnOf(T.volume, `frostbyte-${store}-data`), urnOf(T.network, "frostbyte-stores")]));
+      expect(container.dependencies, store).not.toContain(edge);
+      expect(container.inputs["networksAdvanced"], store).toHaveLength(1);
     }
+    const proxyImage = ofType(registrations, T.image).find((i) => String(i.inputs["name"]).includes("/haproxy"))!;
+    expect(proxy().dependencies).toEqual(expect.arrayContaining([proxyImage.urn, urnOf(T.network, "frostbyte-stores"), edge, ...OFFLINE_STORES.map((s) => containerOf(s).urn)]));
   });
 
   it("hands the admin credentials to the containers only as secrets", () => {
@@ -213,9 +225,18 @@ describe("the program under mocks, offline mode with the store platform", () => 
     }
   });
 
+  it("closes the platform PostgreSQL's own databases once it is reachable through the port proxy", () => {
+    const preparation = only(registrations, T.postgresPreparation);
+    expect(preparation.parent).toBe(only(registrations, T.platform).urn);
+    expect(preparation.dependencies).toEqual(expect.arrayContaining([containerOf("postgres").urn, proxy().urn]));
+    expect(preparation.inputs).toMatchObject({ adminRole: "postgres" });
+    // First real run: without it every tenant's isolation verification failed (postgres, template1).
+    for (const tenant of ofType(registrations, T.tenant)) expect(tenant.dependencies, tenant.name).toContain(preparation.urn);
+  });
+
   it("makes every tenant, and the store providers, wait for every container", () => {
     const containers = ofType(registrations, T.container).map((c) => c.urn);
-    expect(containers).toHaveLength(4);
+    expect(containers).toHaveLength(5);
     for (const dependent of [...ofType(registrations, T.tenant), only(registrations, T.minioProvider), only(registrations, T.postgresProvider)]) {
       expect(dependent.dependencies, dependent.name).toEqual(expect.arrayContaining(containers));
     }

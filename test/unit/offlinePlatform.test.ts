@@ -15,6 +15,10 @@ import {
   minioContainerSpec,
   offlineConfigSchema,
   platformNetworkArgs,
+  portProxyConfig,
+  portProxyContainerArgs,
+  portProxyHealthCommand,
+  POSTGRES_ENTRYPOINT_CAPABILITIES,
   postgresContainerSpec,
   qdrantContainerSpec,
   redisContainerSpec,
@@ -62,7 +66,7 @@ describe("frostbyte:offline rules, as pure functions", () => {
     const parsed = offlineConfigSchema.parse({
       dockerHost: "unix:///var/run/docker.sock",
       bindAddress: "10.0.0.5",
-      images: { postgres: "r.internal/pg:17", redis: "r.internal/redis:7", minio: "r.internal/minio:1", qdrant: "r.internal/qdrant:1" },
+      images: { postgres: "r.internal/pg:17", redis: "r.internal/redis:7", minio: "r.internal/minio:1", qdrant: "r.internal/qdrant:1", portProxy: "r.internal/haproxy:2.6" },
       resources: { qdrant: { memoryMb: 3072 } },
     });
     expect(parsed.ports).toEqual({ postgres: 5432, redis: 6379, minio: 9000, qdrant: 6333 });
@@ -79,13 +83,11 @@ describe("store containers, as pure functions", () => {
   const placement = {
     image: "sha256:abc",
     volumeName: "frostbyte-redis-data",
-    networks: { internal: "frostbyte-stores", edge: "frostbyte-stores-edge" },
-    bindAddress: "10.0.0.5",
-    hostPort: 16379,
+    network: "frostbyte-stores",
     resources: { memoryMb: 1000, cpus: 0.5 },
   };
 
-  it("hardens every store the same way and publishes one port on the bind address", () => {
+  it("hardens every store the same way and keeps it on the internal network alone, with no published port", () => {
     const specs = [postgresContainerSpec(admin), redisContainerSpec(admin, 1000), minioContainerSpec(admin), qdrantContainerSpec({ apiKey: "pw-not-in-argv" })];
     for (const spec of specs) {
       const args = storeContainerArgs(spec, placement);
@@ -100,11 +102,12 @@ describe("store containers, as pure functions", () => {
         memorySwap: 1000,
         cpus: "0.5",
         volumes: [{ volumeName: "frostbyte-redis-data", containerPath: spec.dataPath }],
-        networksAdvanced: [{ name: "frostbyte-stores", aliases: [spec.store] }, { name: "frostbyte-stores-edge" }],
+        networksAdvanced: [{ name: "frostbyte-stores", aliases: [spec.store] }],
       });
-      expect(args.ports).toEqual([{ internal: spec.containerPort, external: 16379, ip: "10.0.0.5", protocol: "tcp" }]);
+      // First real run: a store on the edge network too had its default route there (issue #14).
+      expect(args.ports, spec.store).toBeUndefined();
       expect(args.healthcheck).toMatchObject({ tests: [...spec.healthcheck], retries: 6 });
-      expect(args.capabilities, spec.store).toEqual(spec.store === "postgres" ? undefined : { drops: ["ALL"] });
+      expect(args.capabilities, spec.store).toEqual(spec.store === "postgres" ? { drops: ["ALL"], adds: [...POSTGRES_ENTRYPOINT_CAPABILITIES] } : { drops: ["ALL"] });
       const { envs, ...shown } = args;
       expect(envs.some((e) => e.includes("pw-not-in-argv")), spec.store).toBe(true);
       expect(JSON.stringify(shown), spec.store).not.toContain("pw-not-in-argv");
@@ -130,6 +133,12 @@ describe("store containers, as pure functions", () => {
     expect([1, 1.5, 2, 0.5, 10, 10.5, 100, 0.1].map(dockerCpusText)).toEqual(["1.0", "1.5", "2.0", "0.5", "10.", "10.5", "100.", "0.1"]);
   });
 
+  it("gives PostgreSQL only the capabilities its entrypoint needs, spelt as the engine reads them back", () => {
+    // First real run: it kept Docker's whole default set; and a refresh saw `CAP_CHOWN` for
+    // `CHOWN`, drift that would replace the container on the next up.
+    expect(POSTGRES_ENTRYPOINT_CAPABILITIES).toEqual(["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SETGID", "CAP_SETUID"]);
+  });
+
   it("keeps the store networks apart: one internal, one edge without masquerading", () => {
     const args = platformNetworkArgs("10.0.0.5");
     expect(args.internal).toMatchObject({ name: "frostbyte-stores", internal: true, driver: "bridge" });
@@ -142,6 +151,55 @@ describe("store containers, as pure functions", () => {
         "com.docker.network.bridge.host_binding_ipv4": "10.0.0.5",
       },
     });
+  });
+});
+
+describe("the port proxy, as pure functions", () => {
+  const ports = { postgres: 15432, redis: 16379, minio: 19000, qdrant: 16333 };
+  const args = portProxyContainerArgs({ image: "sha256:def", networks: { internal: "frostbyte-stores", edge: "frostbyte-stores-edge" }, bindAddress: "10.0.0.5", ports });
+
+  it("publishes every store's port on the bind address only, from both networks", () => {
+    expect(args.ports).toEqual([
+      { internal: 5432, external: 15432, ip: "10.0.0.5", protocol: "tcp" },
+      { internal: 6379, external: 16379, ip: "10.0.0.5", protocol: "tcp" },
+      { internal: 9000, external: 19000, ip: "10.0.0.5", protocol: "tcp" },
+      { internal: 6333, external: 16333, ip: "10.0.0.5", protocol: "tcp" },
+    ]);
+    expect(args.networksAdvanced).toEqual([{ name: "frostbyte-stores" }, { name: "frostbyte-stores-edge" }]);
+  });
+
+  it("runs with the stores' hardening and no capability", () => {
+    expect(args).toMatchObject({
+      name: "frostbyte-port-proxy",
+      readOnly: true,
+      privileged: false,
+      securityOpts: ["no-new-privileges:true"],
+      capabilities: { drops: ["ALL"] },
+      restart: "unless-stopped",
+      wait: true,
+      memory: 128,
+      memorySwap: 128,
+      cpus: "0.5",
+    });
+    expect(args.healthcheck).toMatchObject({ tests: portProxyHealthCommand() });
+  });
+
+  it("relays each store's port to the store by its alias, resolved while running", () => {
+    const config = portProxyConfig();
+    for (const [store, port] of [["postgres", 5432], ["redis", 6379], ["minio", 9000], ["qdrant", 6333]] as const) {
+      expect(config).toContain(`frontend ${store}\n  bind :${port}\n  default_backend ${store}\n`);
+      expect(config).toContain(`backend ${store}\n  server ${store} ${store}:${port}\n`);
+    }
+    expect(config).toContain("mode tcp");
+    expect(config).toContain("nameserver docker 127.0.0.11:53");
+    expect(config).toContain("init-addr last,libc,none resolvers docker");
+    // The configuration reaches the container in its environment and lands on the tmpfs.
+    expect(args.envs).toEqual([`HAPROXY_CONFIG=${config}`]);
+    expect((args.entrypoints as string[]).join(" ")).toContain("> /tmp/haproxy.cfg && exec haproxy -db -f /tmp/haproxy.cfg");
+  });
+
+  it("counts healthy once every frontend accepts a connection", () => {
+    expect(portProxyHealthCommand()).toEqual(["CMD", "bash", "-c", "for port in 5432 6379 9000 6333; do exec 3<>/dev/tcp/127.0.0.1/$port || exit 1; exec 3>&-; done"]);
   });
 });
 
