@@ -53,8 +53,7 @@ async function prepare(provider: PreparationProvider, inputs: PreparationInputs)
  */
 const preparationProvider: PreparationProvider = {
   async configure(req) {
-    // The platform's container serves no TLS, whatever postgresql:sslmode says (or leaves unset).
-    this.settings = { ...postgresAdminSettingsFrom(req.config), sslmode: "disable" };
+    this.settings = postgresAdminSettingsFrom(req.config);
   },
   async diff(_id, olds: PreparationInputs, news: PreparationInputs) {
     const changes = (["container", "adminRole", "providerVersion"] as const).some((key) => olds[key] !== news[key]);

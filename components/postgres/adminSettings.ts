@@ -18,7 +18,9 @@ export function postgresAdminSettingsFrom(config: { get(key: string): string | u
   }
   const port = Number(config.get("postgresql:port") ?? "5432");
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error("postgresql:port: must be a port number 1–65535");
-  return { host, port, user, password, database: config.get("postgresql:database") ?? "postgres", sslmode: config.get("postgresql:sslmode") ?? "require" };
+  // The same default as the stack config's: offline mode's containers serve no TLS.
+  const sslmode = config.get("postgresql:sslmode") ?? (config.get("frostbyte:mode") === "offline" ? "disable" : "require");
+  return { host, port, user, password, database: config.get("postgresql:database") ?? "postgres", sslmode };
 }
 
 /** node-postgres's `ssl` option for a libpq sslmode. */

@@ -185,6 +185,16 @@ describe("offline mode on a real Docker engine", () => {
     expect(Object.entries(preview.changeSummary).filter(([op, count]) => op !== "same" && count > 0), preview.stdout).toEqual([]);
   });
 
+  it("suspending a tenant refuses its credentials on every store, at the published ports, and leaves its neighbour alone", async () => {
+    await setStackConfig(stack, offlineStackConfig(env, [ACME, { ...GLOBEX, suspended: true }]));
+    const result = await stack.up({ onOutput });
+    expect(result.summary.result, log.join("")).toBe("succeeded");
+    expect((await env.controlPlane.registry.getTenant("globex")).state).toBe("SUSPENDED");
+    const { acme, globex } = outputs as { acme: Outputs[string]; globex: Outputs[string] };
+    expect(await reach(globex.credentials, globex.endpoints)).toEqual({ postgres: false, minio: false, redis: false, qdrant: false });
+    expect(await reach(acme.credentials, acme.endpoints)).toEqual({ postgres: true, minio: true, redis: true, qdrant: true });
+  });
+
   it("pulumi destroy removes every tenant and container, deprovisions both tenants, and keeps the volumes", async () => {
     await writeMarkers(env, "kept");
     markers = await readMarkers(env);

@@ -4,6 +4,7 @@
 // `frostbyte db prepare-tenant-server` is what closes them; offline, the platform runs that server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminUrlOf, prepareOfflinePostgres } from "../../components/offline";
+import { postgresAdminSettingsFrom } from "../../components/postgres/adminSettings";
 import { startPostgres, type PostgresServer } from "../support/postgresServer";
 
 describe("the offline platform's PostgreSQL preparation, against a real server", () => {
@@ -46,5 +47,19 @@ describe("the offline platform's PostgreSQL preparation, against a real server",
     expect(decodeURIComponent(url.username)).toBe("ops@site");
     expect(decodeURIComponent(url.password)).toBe("p@ss/w:rd?#%");
     expect(url.searchParams.get("sslmode")).toBe("disable");
+  });
+});
+
+describe("the admin settings the PostgreSQL dynamic providers read from stack config", () => {
+  const config = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
+  const base = { "postgresql:host": "127.0.0.1", "postgresql:username": "frostbyte_admin", "postgresql:password": "pw" };
+
+  it("default sslmode as the stack config does: disable in offline mode, whose containers serve no TLS, require online", () => {
+    // The README's offline example leaves postgresql:sslmode out; the session cutoff then asked the
+    // platform's PostgreSQL for TLS on every suspension and rotation.
+    expect(postgresAdminSettingsFrom(config({ ...base, "frostbyte:mode": "offline" })).sslmode).toBe("disable");
+    expect(postgresAdminSettingsFrom(config({ ...base, "frostbyte:mode": "online" })).sslmode).toBe("require");
+    expect(postgresAdminSettingsFrom(config(base)).sslmode).toBe("require");
+    expect(postgresAdminSettingsFrom(config({ ...base, "frostbyte:mode": "offline", "postgresql:sslmode": "require" })).sslmode).toBe("require");
   });
 });

@@ -115,7 +115,7 @@ export function offlineStackConfig(env: OfflineEnvironment, tenants: readonly un
       "postgresql:port": String(env.ports.postgres),
       "postgresql:username": env.admins.postgres.user,
       "postgresql:password": env.admins.postgres.password,
-      "postgresql:sslmode": "disable",
+      // postgresql:sslmode left out, as in the README's example: offline mode defaults it to disable.
       "postgresql:superuser": "true",
     },
     secretKeys: ["frostbyte:controlPlaneDbUrl", "frostbyte:qdrant", "frostbyte:redis", "minio:minioPassword", "postgresql:password"],
