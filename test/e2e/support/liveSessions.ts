@@ -2,6 +2,7 @@ import pg from "pg";
 import { createClient } from "redis";
 import type { TenantCredentials } from "../../../components";
 import type { LocalEnvironment } from "./localEnvironment";
+import { attempt } from "./storeChecks";
 
 /** Sessions a tenant opened with its credentials at one moment, kept open across an operation. */
 export interface LiveSessions {
@@ -9,15 +10,6 @@ export interface LiveSessions {
   stillWork(): Promise<{ readonly redis: boolean; readonly postgres: boolean }>;
   close(): Promise<void>;
 }
-
-const works = async (command: () => Promise<unknown>): Promise<boolean> => {
-  try {
-    await command();
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Opens a Redis connection and a PostgreSQL session as the tenant, on its own namespace. */
 export async function openLiveSessions(env: LocalEnvironment, credentials: TenantCredentials, database: string, keyPrefix: string): Promise<LiveSessions> {
@@ -29,7 +21,7 @@ export async function openLiveSessions(env: LocalEnvironment, credentials: Tenan
   await postgres.connect();
   return {
     async stillWork() {
-      const [redisWorks, postgresWorks] = await Promise.all([works(() => redis.set(`${keyPrefix}live-session`, "1")), works(() => postgres.query("SELECT 1"))]);
+      const [redisWorks, postgresWorks] = await Promise.all([attempt(() => redis.set(`${keyPrefix}live-session`, "1")), attempt(() => postgres.query("SELECT 1"))]);
       return { redis: redisWorks, postgres: postgresWorks };
     },
     async close() {

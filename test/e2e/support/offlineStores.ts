@@ -9,6 +9,7 @@ import { createClient } from "redis";
 import type { TenantCredentials, TenantEndpoints } from "../../../components";
 import { readTokenGrant } from "../../../components/qdrant";
 import type { OfflineEnvironment } from "./offlineEnvironment";
+import { attempt } from "./storeChecks";
 
 /** Per store: whether the credentials could use the target namespace. */
 export interface ReachReport {
@@ -17,15 +18,6 @@ export interface ReachReport {
   readonly redis: boolean;
   readonly qdrant: boolean;
 }
-
-const attempt = async (work: () => Promise<unknown>): Promise<boolean> => {
-  try {
-    await work();
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const hostAndPort = (endpoint: string) => {
   const [host, port] = endpoint.split(":");

@@ -14,7 +14,8 @@ export interface ReachReport {
   readonly qdrant: boolean;
 }
 
-const attempt = async (work: () => Promise<unknown>): Promise<boolean> => {
+/** Runs `work`: true when it succeeded, false when the store refused it (or anything else failed). */
+export const attempt = async (work: () => Promise<unknown>): Promise<boolean> => {
   try {
     await work();
     return true;
