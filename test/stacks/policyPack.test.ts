@@ -51,6 +51,17 @@ function summaryEvent(packs: Record<string, string>): EngineEvent {
   return event({ summaryEvent: summary as unknown as EngineEvent["summaryEvent"] });
 }
 
+/** A project whose policy pack is built, so these tests never depend on the repository's bin/ (npm test runs before npm run build). */
+function builtProject(): string {
+  const project = mkdtempSync(join(tmpdir(), "frostbyte-built-pack-"));
+  mkdirSync(join(project, "policy"));
+  mkdirSync(join(project, "bin", "policy"), { recursive: true });
+  writeFileSync(join(project, "policy", "PulumiPolicy.yaml"), "runtime: nodejs\n");
+  writeFileSync(join(project, "policy", "package.json"), JSON.stringify({ main: "../bin/policy/index.js" }));
+  writeFileSync(join(project, "bin", "policy", "index.js"), "");
+  return project;
+}
+
 describe("policyPackDir", () => {
   let root: string;
   beforeAll(() => {
@@ -123,7 +134,7 @@ describe("reading the engine's verdict", () => {
   });
 
   it("fails a refused run with the policy's message, and leaves other failures as they came", async () => {
-    const refused = runWithPolicyPack({ what: "preview" }, async ({ onEvent }) => {
+    const refused = runWithPolicyPack({ what: "preview", projectDir: builtProject() }, async ({ onEvent }) => {
       onEvent(policyEvent("mandatory"));
       throw new Error("code: 255\nerror: preview failed");
     });
@@ -131,7 +142,7 @@ describe("reading the engine's verdict", () => {
     await expect(refused).rejects.toThrow(`the policy pack refused the deployment: policy no-world-open-protected-ports (frostbyte-isolation@v0.1.0, mandatory): ${FIREWALL_MESSAGE}`);
 
     const other = new Error("connection refused");
-    const failed = runWithPolicyPack({ what: "preview" }, async ({ onEvent }) => {
+    const failed = runWithPolicyPack({ what: "preview", projectDir: builtProject() }, async ({ onEvent }) => {
       onEvent(policyEvent("warning"));
       throw other;
     });
@@ -187,7 +198,7 @@ describe("settling a refused up in a real control plane", () => {
   });
 
   it("a refused up whose settling fails still fails with the policy's message, and says why nothing was recorded", async () => {
-    const refused = runWithPolicyPack({ what: "up", settle: { controlPlaneDbUrl: undefined, tenantIds: ["acme"] } }, async ({ onEvent }) => {
+    const refused = runWithPolicyPack({ what: "up", projectDir: builtProject(), settle: { controlPlaneDbUrl: undefined, tenantIds: ["acme"] } }, async ({ onEvent }) => {
       onEvent(policyEvent("mandatory"));
       throw new Error("update failed");
     });
