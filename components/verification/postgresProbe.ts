@@ -1,3 +1,4 @@
+import { sslOptionOf } from "../postgres/adminSettings";
 import { refusal, success, type ProbeResult } from "./probeTypes";
 
 export interface PostgresProbeInput {
@@ -38,7 +39,7 @@ const OTHER_DATABASES = `SELECT datname FROM pg_database
  */
 export async function probePostgres(input: PostgresProbeInput): Promise<ProbeResult> {
   const { Client } = require("pg") as typeof import("pg");
-  const ssl = input.sslmode === "disable" ? false : { rejectUnauthorized: input.sslmode === "verify-full" || input.sslmode === "verify-ca" };
+  const ssl = sslOptionOf(input.sslmode);
   const connect = async (database: string) => {
     const client = new Client({ host: input.host, port: input.port, user: input.user, password: input.password, database, ssl, connectionTimeoutMillis: 10_000 });
     await client.connect();
