@@ -12,7 +12,7 @@
 import { randomBytes } from "node:crypto";
 import * as Minio from "minio";
 import pg from "pg";
-import { tenantNames } from "../components/naming";
+import { tenantNames } from "../domain";
 import { redisAclRules } from "../components/redis/aclRules";
 import { deleteAclUser, getAclUser, setAclUser } from "../components/redis/aclOperations";
 import { createCollection, deleteCollection, getCollection } from "../components/qdrant/collectionOperations";
@@ -53,7 +53,7 @@ export async function provisionDirectly(env: LocalEnvironment, tenantId: string)
   await registry.transition(tenantId, "PROVISIONING", { actor: ACTOR });
 
   const age = await generateAgeKeyPair();
-  await registry.setAgePublicKey(tenantId, age.publicKey);
+  await registry.setAgePublicKey(tenantId, age.publicKey, { actor: ACTOR });
   const passwords = { minio: randomBytes(30).toString("base64url"), postgres: randomBytes(24).toString("base64url"), redis: randomBytes(24).toString("base64url") };
   const plaintext = `minio:\n  secret_key: ${passwords.minio}\npostgres:\n  password: ${passwords.postgres}\nredis:\n  password: ${passwords.redis}\n`;
   const recipients = [age.publicKey, env.operatorKey.publicKey];
@@ -74,8 +74,8 @@ export async function provisionDirectly(env: LocalEnvironment, tenantId: string)
   await createCollection(qdrantSettings(env), { name: names.qdrant.collection, vectorSize: 768, distance: "Cosine" });
   await setAclUser(redisSettings(env), { username: names.redis.user, rules: redisAclRules(names, true), password: passwords.redis });
 
-  await registry.recordEndpoints(tenantId, { postgres: { host: "127.0.0.1", port: env.postgres.port, database: names.postgres.database } });
-  await registry.transition(tenantId, "ACTIVE", { actor: ACTOR });
+  const endpoints = { postgres: { host: "127.0.0.1", port: env.postgres.port, database: names.postgres.database } };
+  await registry.transition(tenantId, "ACTIVE", { actor: ACTOR, endpoints });
   return { tenantId, hetzner };
 }
 

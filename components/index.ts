@@ -1,6 +1,6 @@
 /** What the components folder offers: the Tenant component and the pure modules others reuse. */
 export * from "./endpoints";
-export * from "./naming";
+export * from "../domain";
 export * from "./providers";
 export * from "./tenant";
-export * from "./validation";
+export * from "../domain";

@@ -2,7 +2,7 @@ import * as hcloud from "@pulumi/hcloud";
 import * as minio from "@pulumi/minio";
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "./validation";
+import type { StackConfig } from "../domain";
 
 /** The explicit providers a tenant's parts are created with; hcloud only in online mode. */
 export interface StoreProviders {

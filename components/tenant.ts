@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { JsonObject } from "../controlplane";
 import { withoutUserInfo, type StoreEndpoints } from "./endpoints";
 import { createTenantFirewall, createTenantNetwork, createTenantServer, PRIVATE_NETWORK } from "./hetzner";
 import { createTenantStorage } from "./minio";
-import { assertTenantId, tenantNames, type TenantNames } from "./naming";
+import { assertTenantId, EMBEDDING_DIMENSIONS, INITIAL_ROTATION, type JsonObject, type Mode, parseTenantConfig, rotationTokenProblem, type TenantConfig, tenantNames, type TenantNames } from "../domain";
 import { createTenantDatabase } from "./postgres";
 import type { StoreProviders } from "./providers";
 import { QdrantCollection, QdrantTokenGrant } from "./qdrant";
@@ -11,7 +10,6 @@ import { RedisAclUser, redisAclRules } from "./redis";
 import { createTenantSecretMaterial } from "./secrets";
 import { TenantIsolationVerification } from "./verification";
 import { monitorAcceptsErrorHooks, TenantProvisioningComplete, TenantProvisioningStart, tenantFailureHook } from "./registry";
-import { EMBEDDING_DIMENSIONS, INITIAL_ROTATION, parseTenantConfig, rotationTokenProblem, type Mode, type TenantConfig } from "./validation";
 
 export const TENANT_TYPE = "frostbyte:tenant:Tenant";
 

@@ -6,8 +6,7 @@ import type pg from "pg";
 import { canonicalTimestamp, eventHash } from "./canonical";
 import type { Queryable } from "./db";
 import { InvalidAuditEventError, TenantNotFoundError } from "./errors";
-import { isAuditEventType, type AuditEventType } from "./eventTypes";
-import { isJsonObject, type JsonObject } from "./json";
+import { type AuditEventType, isAuditEventType, isJsonObject, type JsonObject } from "../domain";
 import { assertNoSecrets } from "./secretGuard";
 
 /** One event of a tenant's audit chain, as stored. */

@@ -1,6 +1,6 @@
 /** The pooled connection to the control-plane database, and the one way to run a transaction on it. */
 import pg from "pg";
-import { connectTimeoutMillis, connectTimeoutProblem } from "./connectTimeout";
+import { connectTimeoutMillis, connectTimeoutProblem } from "../domain";
 import { ControlPlaneTimeoutError, ControlPlaneUrlError } from "./errors";
 
 /** Options of {@link createControlPlanePool}. */

@@ -15,27 +15,12 @@ export {
   SecretLikeDataError,
   TenantAlreadyExistsError,
   TenantNotFoundError,
-  TransitionNotAllowedError,
-  UnknownStateError,
 } from "./errors";
-export { AUDIT_EVENT_TYPES, isAuditEventType, STANDALONE_EVENT_TYPES, type AuditEventType, type StandaloneEventType } from "./eventTypes";
-export type { JsonObject, JsonValue } from "./json";
-export {
-  allowedTargets,
-  assertTransition,
-  findTransition,
-  INITIAL_STATE,
-  isTenantState,
-  TENANT_STATES,
-  TRANSITIONS,
-  type LifecycleTransition,
-  type TenantState,
-} from "./lifecycle";
 export { CONTROL_PLANE_SCHEMA, defaultMigrationsDir, migrateControlPlane, MIGRATIONS_TABLE, type MigrateOptions } from "./migrate";
-export { TenantRegistry, type ChangeOptions, type CredentialRotationInput, type CreateTenantOptions, type StandaloneEventInput, type TransitionResult } from "./registry";
+export { TenantRegistry, type ChangeOptions, type CredentialRotationInput, type CredentialRotationTokenOptions, type CreateTenantOptions, type StandaloneEventInput, type TransitionOptions, type TransitionResult } from "./registry";
 export { assertNoSecrets } from "./secretGuard";
 export type { Tenant, TenantEndpoints } from "./tenantRecord";
-export { ConfigValidationError } from "../components/validation";
-export { InvalidTenantIdError } from "../components/naming";
 export { deleteSecretsFile, getSecretsFile, storeSecretsFile, type SecretsFile } from "./secretsFiles";
 export { sopsBinary, sopsDecryptYaml, sopsEncryptYaml } from "./sops";
+export * from "./operations/index";
+export { createToken, findActiveToken, hashToken, looksLikeToken, revokeToken, TOKEN_PREFIX, type ApiToken, type CreatedToken, type TokenKind, type TokenScope } from "./apiTokens";

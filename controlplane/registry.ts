@@ -5,15 +5,10 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type pg from "pg";
-import { assertTenantId } from "../components/naming";
-import { INITIAL_ROTATION, parseTenantConfig, rotationTokenProblem } from "../components/validation";
-import { agePublicKeyProblem } from "./agePublicKey";
+import { agePublicKeyProblem, assertTenantId, assertTransition, INITIAL_ROTATION, isJsonObject, isTenantState, type JsonObject, type LifecycleTransition, parseTenantConfig, rotationTokenProblem, STANDALONE_EVENT_TYPES, type StandaloneEventType, TENANT_STATES, type TenantState, UnknownStateError } from "../domain";
 import { appendEvent, assertActor, assertEventDetails, listEvents, verifyChain, type AuditEvent, type ChainVerification } from "./audit";
 import { withTransaction } from "./db";
-import { CredentialRotationError, InvalidAgePublicKeyError, InvalidAuditEventError, TenantAlreadyExistsError, TenantNotFoundError, UnknownStateError } from "./errors";
-import { STANDALONE_EVENT_TYPES, type StandaloneEventType } from "./eventTypes";
-import { isJsonObject, type JsonObject } from "./json";
-import { assertTransition, isTenantState, TENANT_STATES, type LifecycleTransition, type TenantState } from "./lifecycle";
+import { CredentialRotationError, InvalidAgePublicKeyError, InvalidAuditEventError, TenantAlreadyExistsError, TenantNotFoundError } from "./errors";
 import { assertNoSecrets } from "./secretGuard";
 import { TENANT_COLUMNS, tenantFromRow, type Tenant, type TenantEndpoints, type TenantRow } from "./tenantRecord";
 
@@ -29,6 +24,21 @@ export interface ChangeOptions {
 export interface CreateTenantOptions extends ChangeOptions {
   /** The tenant's config (DESIGN §6); missing keys take their defaults. */
   readonly config?: unknown;
+}
+
+/** Options of {@link TenantRegistry.transition}. */
+export interface TransitionOptions extends ChangeOptions {
+  /**
+   * The endpoints to record with the move PROVISIONING -> ACTIVE (DESIGN §7 write-back): stored in
+   * the same transaction and named in TENANT_PROVISIONED's details. Refused with any other move.
+   */
+  readonly endpoints?: TenantEndpoints;
+}
+
+/** Options of {@link TenantRegistry.setCredentialRotation}. */
+export interface CredentialRotationTokenOptions extends ChangeOptions {
+  /** Refuse unless the stored token is still this one. */
+  readonly expected?: string;
 }
 
 /** What {@link TenantRegistry.transition} changed. */
@@ -69,12 +79,18 @@ function onlyRow(result: pg.QueryResult<TenantRow>, tenantId: string): Tenant {
   return tenantFromRow(row);
 }
 
-/** Top-level config keys whose values differ, `config_version` aside. */
-function changedConfigKeys(before: object, after: object): string[] {
+/** Top-level keys whose values differ, `ignored` aside, sorted. */
+function changedKeys(before: object, after: object, ignored: readonly string[] = []): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  keys.delete("config_version");
-  const get = (config: object, key: string): unknown => (config as Record<string, unknown>)[key];
+  for (const key of ignored) keys.delete(key);
+  const get = (value: object, key: string): unknown => (value as Record<string, unknown>)[key];
   return [...keys].filter((key) => !isDeepStrictEqual(get(before, key), get(after, key))).sort();
+}
+
+/** Checks endpoints before any SQL: a JSON object free of secret-looking keys and values. */
+function assertEndpoints(tenantId: string, endpoints: unknown): asserts endpoints is TenantEndpoints {
+  if (!isJsonObject(endpoints)) throw new TypeError(`tenant "${tenantId}": endpoints must be a JSON object`);
+  assertNoSecrets(endpoints, "endpoints");
 }
 
 /** The control-plane tenant registry and its audit log. */
@@ -110,24 +126,26 @@ export class TenantRegistry {
 
   /**
    * Moves a tenant to `to` when DESIGN §3 allows it from its current state, and writes the
-   * transition's event. Refuses a disallowed pair before issuing the UPDATE.
+   * transition's event. Refuses a disallowed pair before issuing the UPDATE. The database sets the
+   * row's times (migration 011).
    */
-  async transition(tenantId: string, to: TenantState, options: ChangeOptions): Promise<TransitionResult> {
+  async transition(tenantId: string, to: TenantState, options: TransitionOptions): Promise<TransitionResult> {
     const id = assertTenantId(tenantId);
     if (!isTenantState(to)) throw new UnknownStateError(String(to), TENANT_STATES);
     const actor = assertActor(options.actor, `tenant "${id}": transition to ${to}`);
     const details = options.details ?? {};
     assertEventDetails(details);
+    const { endpoints } = options;
+    if (endpoints !== undefined) assertEndpoints(id, endpoints);
     return withTransaction(this.pool, async (client) => {
       const current = await lockTenant(client, id);
       const transition = assertTransition(current.state, to, id);
+      if (endpoints !== undefined && transition.event !== "TENANT_PROVISIONED") {
+        throw new TypeError(`tenant "${id}": endpoints are recorded with PROVISIONING -> ACTIVE only, not ${transition.from} -> ${transition.to}; use recordEndpoints`);
+      }
       const updated = await client.query<TenantRow>(
-        `UPDATE tenants
-            SET state = $2, updated_at = now(),
-                provisioning_started_at = CASE WHEN $2 = 'PROVISIONING' THEN now() ELSE provisioning_started_at END,
-                provisioned_at = CASE WHEN $2 = 'ACTIVE' AND state = 'PROVISIONING' THEN now() ELSE provisioned_at END
-          WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`,
-        [id, to],
+        `UPDATE tenants SET state = $2, endpoints = coalesce($3::jsonb, endpoints) WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`,
+        [id, to, endpoints === undefined ? null : JSON.stringify(endpoints)],
       );
       const event = await appendEvent(client, {
         tenantId: id,
@@ -135,7 +153,7 @@ export class TenantRegistry {
         actor,
         resourceType: TENANT_RESOURCE,
         resourceId: id,
-        details: { ...details, from: transition.from, to: transition.to },
+        details: { ...details, from: transition.from, to: transition.to, ...(endpoints === undefined ? {} : { endpoints }) },
       });
       return { tenant: onlyRow(updated, id), transition, event };
     });
@@ -153,11 +171,11 @@ export class TenantRegistry {
     assertEventDetails(details);
     return withTransaction(this.pool, async (client) => {
       const current = await lockTenant(client, id);
-      const changedKeys = changedConfigKeys(current.config, parsed);
-      if (changedKeys.length === 0) return current;
+      const changedSettings = changedKeys(current.config, parsed, ["config_version"]);
+      if (changedSettings.length === 0) return current;
       const version = current.configVersion + 1;
       const updated = await client.query<TenantRow>(
-        `UPDATE tenants SET config = $2::jsonb, config_version = $3, updated_at = now() WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`,
+        `UPDATE tenants SET config = $2::jsonb, config_version = $3 WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`,
         [id, JSON.stringify({ ...parsed, config_version: version }), version],
       );
       await appendEvent(client, {
@@ -166,56 +184,102 @@ export class TenantRegistry {
         actor,
         resourceType: TENANT_RESOURCE,
         resourceId: id,
-        details: { ...details, old_config_version: current.configVersion, new_config_version: version, changed_settings: changedKeys },
+        details: { ...details, old_config_version: current.configVersion, new_config_version: version, changed_settings: changedSettings },
       });
       return onlyRow(updated, id);
     });
   }
 
-  /** Replaces the tenant's endpoints; refuses secret-looking keys and URLs with credentials. */
-  async recordEndpoints(tenantId: string, endpoints: TenantEndpoints): Promise<Tenant> {
+  /**
+   * Replaces the tenant's endpoints and writes TENANT_ENDPOINTS_UPDATED with the new endpoints and
+   * the keys that changed; refuses secret-looking keys and URLs with credentials. Endpoints equal to
+   * the stored ones change nothing.
+   */
+  async recordEndpoints(tenantId: string, endpoints: TenantEndpoints, options: ChangeOptions): Promise<Tenant> {
     const id = assertTenantId(tenantId);
-    if (!isJsonObject(endpoints)) throw new TypeError(`tenant "${id}": endpoints must be a JSON object`);
-    assertNoSecrets(endpoints, "endpoints");
-    const result = await this.pool.query<TenantRow>(
-      `UPDATE tenants SET endpoints = $2::jsonb, updated_at = now() WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`,
-      [id, JSON.stringify(endpoints)],
-    );
-    return onlyRow(result, id);
-  }
-
-  /** Stores the tenant's age X25519 public key (`age1…`), the recipient of its secrets file. */
-  async setAgePublicKey(tenantId: string, publicKey: string): Promise<Tenant> {
-    const id = assertTenantId(tenantId);
-    const problem = agePublicKeyProblem(publicKey);
-    if (problem !== undefined) throw new InvalidAgePublicKeyError(id, problem);
-    const result = await this.pool.query<TenantRow>(
-      `UPDATE tenants SET age_public_key = $2, updated_at = now() WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`,
-      [id, publicKey],
-    );
-    return onlyRow(result, id);
+    assertEndpoints(id, endpoints);
+    const actor = assertActor(options.actor, `tenant "${id}": TENANT_ENDPOINTS_UPDATED`);
+    const details = options.details ?? {};
+    assertEventDetails(details);
+    return withTransaction(this.pool, async (client) => {
+      const current = await lockTenant(client, id);
+      const changed = changedKeys(current.endpoints, endpoints);
+      if (changed.length === 0) return current;
+      const updated = await client.query<TenantRow>(`UPDATE tenants SET endpoints = $2::jsonb WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`, [
+        id,
+        JSON.stringify(endpoints),
+      ]);
+      await appendEvent(client, {
+        tenantId: id,
+        eventType: "TENANT_ENDPOINTS_UPDATED",
+        actor,
+        resourceType: TENANT_RESOURCE,
+        resourceId: id,
+        details: { ...details, endpoints, changed_endpoints: changed },
+      });
+      return onlyRow(updated, id);
+    });
   }
 
   /**
-   * Stores the credential rotation token the tenant's stack is to hold next, before the deployment
-   * that applies it; no event (the stack writes TENANT_CREDENTIALS_ROTATED once every store holds the
-   * new credentials). With `expected`, refuses unless the stored token is still that one, so two
-   * concurrent rotations cannot both believe they were first.
+   * Stores the tenant's age X25519 public key (`age1…`), the recipient of its secrets file, and
+   * writes TENANT_AGE_KEY_UPDATED with the new and the previous recipient. The stored key again
+   * changes nothing.
    */
-  async setCredentialRotation(tenantId: string, rotation: string, options: { readonly expected?: string } = {}): Promise<Tenant> {
+  async setAgePublicKey(tenantId: string, publicKey: string, options: ChangeOptions): Promise<Tenant> {
+    const id = assertTenantId(tenantId);
+    const problem = agePublicKeyProblem(publicKey);
+    if (problem !== undefined) throw new InvalidAgePublicKeyError(id, problem);
+    const actor = assertActor(options.actor, `tenant "${id}": TENANT_AGE_KEY_UPDATED`);
+    const details = options.details ?? {};
+    assertEventDetails(details);
+    return withTransaction(this.pool, async (client) => {
+      const current = await lockTenant(client, id);
+      if (current.agePublicKey === publicKey) return current;
+      const updated = await client.query<TenantRow>(`UPDATE tenants SET age_public_key = $2 WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`, [id, publicKey]);
+      await appendEvent(client, {
+        tenantId: id,
+        eventType: "TENANT_AGE_KEY_UPDATED",
+        actor,
+        resourceType: TENANT_RESOURCE,
+        resourceId: id,
+        details: { ...details, age_recipient: publicKey, previous_age_recipient: current.agePublicKey },
+      });
+      return onlyRow(updated, id);
+    });
+  }
+
+  /**
+   * Stores the credential rotation token the tenant's stack is to hold next (before the deployment
+   * that applies it), or puts back the one its stores hold, and writes TENANT_ROTATION_TOKEN_UPDATED
+   * with the previous and new token; TENANT_CREDENTIALS_ROTATED follows from the stack once every
+   * store holds the new credentials. With `expected`, refuses unless the stored token is still that
+   * one, so two concurrent rotations cannot both believe they were first. The stored token again
+   * changes nothing.
+   */
+  async setCredentialRotation(tenantId: string, rotation: string, options: CredentialRotationTokenOptions): Promise<Tenant> {
     const id = assertTenantId(tenantId);
     const problem = rotationTokenProblem(rotation);
     if (problem !== undefined) throw new CredentialRotationError(id, `token ${JSON.stringify(rotation)}: ${problem}`);
+    const actor = assertActor(options.actor, `tenant "${id}": TENANT_ROTATION_TOKEN_UPDATED`);
+    const details = options.details ?? {};
+    assertEventDetails(details);
     return withTransaction(this.pool, async (client) => {
       const current = await lockTenant(client, id);
       const stored = current.credentialRotation ?? INITIAL_ROTATION;
       if (options.expected !== undefined && stored !== options.expected) {
         throw new CredentialRotationError(id, `token is ${JSON.stringify(stored)}, not ${JSON.stringify(options.expected)}: another rotation changed it`);
       }
-      const updated = await client.query<TenantRow>(
-        `UPDATE tenants SET credential_rotation = $2, updated_at = now() WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`,
-        [id, rotation],
-      );
+      if (stored === rotation) return current;
+      const updated = await client.query<TenantRow>(`UPDATE tenants SET credential_rotation = $2 WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`, [id, rotation]);
+      await appendEvent(client, {
+        tenantId: id,
+        eventType: "TENANT_ROTATION_TOKEN_UPDATED",
+        actor,
+        resourceType: TENANT_RESOURCE,
+        resourceId: id,
+        details: { ...details, previous_rotation: stored, rotation },
+      });
       return onlyRow(updated, id);
     });
   }
@@ -237,7 +301,7 @@ export class TenantRegistry {
     return withTransaction(this.pool, async (client) => {
       await lockTenant(client, id);
       const updated = await client.query<TenantRow>(
-        `UPDATE tenants SET credential_rotation = $2, updated_at = now() WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`,
+        `UPDATE tenants SET credential_rotation = $2 WHERE tenant_id = $1 RETURNING ${TENANT_COLUMNS}`,
         [id, input.rotation],
       );
       const event = await appendEvent(client, {

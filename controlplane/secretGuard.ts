@@ -2,7 +2,7 @@
  * Refuses data that looks like a secret before it reaches `audit_events.details` or
  * `tenants.endpoints` (DESIGN §4, §5). Errors name the path and the reason, never the value.
  */
-import { formatPath } from "../components/validation";
+import { formatPath } from "../domain";
 import { SecretLikeDataError } from "./errors";
 
 /** Words that make a key name a secret's name: `password`, `db_password`, `apiKey`, `accessKeyId`, `tokens`. */

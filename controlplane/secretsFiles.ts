@@ -1,7 +1,7 @@
 /** The tenants' SOPS-encrypted secrets files, kept as ciphertext in the control plane. */
 import { createHash } from "node:crypto";
 import type pg from "pg";
-import { tenantNames } from "../components/naming";
+import { tenantNames } from "../domain";
 
 /** One stored secrets file. */
 export interface SecretsFile {

@@ -1,7 +1,5 @@
 /** The registry row of a tenant as the program sees it, and how a database row becomes one. */
-import { parseTenantConfig, type TenantConfig } from "../components/validation";
-import { isJsonObject, type JsonObject } from "./json";
-import { isTenantState, type TenantState } from "./lifecycle";
+import { isJsonObject, isTenantState, type JsonObject, parseTenantConfig, type TenantConfig, type TenantState } from "../domain";
 
 /**
  * Where a tenant's services answer (API URL, health URL, store endpoints, server IPs). Never a

@@ -10,11 +10,12 @@
  * the abandoned run as FAILED, then provisions again). DEPROVISIONING is never acted on: an `up`
  * would bring back what a destroy was removing.
  */
-import type { Tenant, TenantState } from "../controlplane";
+import type { Tenant } from "../controlplane";
 import { tenantStackName, TENANT_STACK_PREFIX } from "../stacks/stackName";
+import { operationAllowed, statesAllowing, type TenantState } from "../domain";
 
-/** States whose stack a fleet command acts on: settled, failed or unfinished (preview shows, `up` retries). */
-export const ACTED_ON_STATES: readonly TenantState[] = ["ACTIVE", "SUSPENDED", "FAILED", "PROVISIONING"];
+/** States whose stack a fleet command acts on (domain/stateOperations.ts): settled, failed or unfinished (preview shows, `up` retries). */
+export const ACTED_ON_STATES: readonly TenantState[] = statesAllowing("fleet");
 
 /** Why a tenant in another state is skipped. */
 const SKIP_REASONS: Readonly<Partial<Record<TenantState, string>>> = {
@@ -46,7 +47,7 @@ export function planFleet(tenants: readonly Tenant[], stackNames: readonly strin
   const entries = tenants.map((tenant): FleetEntry => {
     const tenantId = tenant.tenantId;
     const stack = tenantStackName(tenantId);
-    if (!ACTED_ON_STATES.includes(tenant.state)) {
+    if (!operationAllowed(tenant.state, "fleet")) {
       if (tenant.state === "PENDING" || tenant.state === "DEPROVISIONING") accounted.add(stack);
       return { kind: "skip", tenantId, reason: SKIP_REASONS[tenant.state] ?? `${tenant.state}: not acted on` };
     }

@@ -8,7 +8,7 @@
  */
 import { rm } from "node:fs/promises";
 import { Command, CommanderError } from "commander";
-import { assertTenantId } from "../components/naming";
+import { assertTenantId } from "../domain";
 import { redact } from "../cli/errorLine";
 import { cliErrorLines } from "../stacks/errors";
 import { runWithPolicyPack } from "../stacks/policyRun";

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { LocalWorkspace, Stack, type ConfigMap } from "@pulumi/pulumi/automation";
+import { upsertStackConfig } from "../stacks/configWriter";
 import { findProjectDir, PASSPHRASE_ENV } from "../stacks/settings";
 import type { LocalEnvironmentDescription } from "./environmentFile";
 import type { LocalPaths } from "./paths";
@@ -46,7 +47,8 @@ function configMap(description: LocalEnvironmentDescription, tenants: readonly u
 export async function selectLocalStack(paths: LocalPaths, description: LocalEnvironmentDescription, tenants: readonly unknown[]): Promise<Stack> {
   await mkdir(paths.stateDir, { recursive: true, mode: 0o700 });
   const stack = await LocalWorkspace.createOrSelectStack({ stackName: LOCAL_STACK_NAME, workDir: findProjectDir() }, { envVars: await localStackEnv(paths) });
-  await stack.setAllConfig(configMap(description, tenants));
+  // Secrets through stdin, never on the `pulumi` command line (stacks/configWriter.ts).
+  await upsertStackConfig(stack, configMap(description, tenants));
   return stack;
 }
 

@@ -6,7 +6,7 @@ import {
   protectedPortExposure,
   protectedPortsIn,
   type ExposureRule,
-} from "../components/validation/network";
+} from "../domain";
 import { checkResources, listOf, stringOf } from "./resourceCheck";
 import { RESOURCE_TYPES } from "./resourceTypes";
 

@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { bucketArn, DERIVED_CREDENTIALS_CONDITION, EVERY_S3_RESOURCE, SELF_SERVICE_ADMIN_ACTIONS } from "../components/minio/bucketPolicy";
-import { tenantNames } from "../components/naming";
+import { tenantNames } from "../domain";
 import { checkResources, listOf, stringOf } from "./resourceCheck";
 import { RESOURCE_TYPES } from "./resourceTypes";
 import { nameTemplate, tenantIdOfName } from "./tenantOfName";

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { tenantNames } from "../components/naming";
+import { tenantNames } from "../domain";
 import { FORBIDDEN_REDIS_RULES, GRANTED_CATEGORIES, REQUIRED_REDIS_DENIALS } from "../components/redis/aclRules";
 import { checkResources, listOf, stringOf } from "./resourceCheck";
 import { RESOURCE_TYPES } from "./resourceTypes";

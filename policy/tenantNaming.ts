@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TENANT_LABEL_KEY, tenantIdProblem, tenantNames } from "../components/naming";
+import { TENANT_LABEL_KEY, tenantIdProblem, tenantNames } from "../domain";
 import { checkResources, stringOf, type PropsCheck } from "./resourceCheck";
 import { RESOURCE_TYPES } from "./resourceTypes";
 import { nameTemplate, tenantIdOfName, type NamePick } from "./tenantOfName";

@@ -1,4 +1,4 @@
-import { tenantIdProblem, tenantNames, type TenantNames } from "../components/naming";
+import { tenantIdProblem, tenantNames, type TenantNames } from "../domain";
 
 /** Picks one derived name out of a tenant's names, e.g. `(names) => names.minio.bucket`. */
 export type NamePick = (names: TenantNames) => string;

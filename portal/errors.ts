@@ -1,26 +1,58 @@
 /**
- * How an error becomes an HTTP answer: every error the portal can meet is mapped to its status and
- * a body `{ statusCode, error, message, problems? }`; `problems` names each failing path (schema
- * errors and the project's own validation alike). Anything unexpected is a 500 whose message is
- * not shown.
+ * How an error becomes an HTTP answer. An error the portal answers with a chosen status carries it
+ * as `statusCode` (Fastify's convention): the portal's own {@link HttpError}s, the registry's, the
+ * stacks layer's and the domain's errors, and Fastify's own client errors (malformed JSON, wrong
+ * content type, body too large). One error handler reads it; an error without one is a fault,
+ * answered 500 with a message that shows nothing of it. The body is always
+ * `{ statusCode, error, message, problems? }`; `problems` names each failing path (schema errors
+ * and the project's own validation alike).
  */
 import { STATUS_CODES } from "node:http";
-import { ConfigValidationError, type ConfigProblem } from "../components/validation";
-import { InvalidTenantIdError, TenantAlreadyExistsError, TenantNotFoundError, TransitionNotAllowedError } from "../controlplane";
-import { StackConflictError, TenantBusyError, TenantStackNotFoundError } from "../stacks";
-import { TenantStateConflictError } from "./operations/kinds";
-import { PortalClosingError } from "./operations/service";
+import type { ConfigProblem } from "../domain";
 
-/** An error the portal answers with a chosen status (401, 403, 404 for an unknown operation, …). */
+/** What an {@link HttpError} may add to its answer. */
+export interface HttpErrorOptions {
+  /** Each failing path, for a 400. */
+  readonly problems?: readonly ConfigProblem[];
+  /** Headers the answer carries (`WWW-Authenticate` of a 401, `Allow` of a 405). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** An error the portal answers with its own status (401, 403, 404 for an unknown operation, 405, …). */
 export class HttpError extends Error {
+  readonly problems?: readonly ConfigProblem[];
+  readonly headers?: Readonly<Record<string, string>>;
+
   constructor(
     readonly statusCode: number,
     message: string,
-    readonly problems?: readonly ConfigProblem[],
+    options: HttpErrorOptions = {},
   ) {
     super(message);
     this.name = "HttpError";
+    if (options.problems) this.problems = options.problems;
+    if (options.headers) this.headers = options.headers;
   }
+}
+
+/** 401: no usable bearer token; `WWW-Authenticate` names the scheme to use. */
+export function unauthorized(message: string): HttpError {
+  return new HttpError(401, message, { headers: { "www-authenticate": 'Bearer realm="frostbyte"' } });
+}
+
+/** 403: the token may not do this. */
+export function forbidden(message: string): HttpError {
+  return new HttpError(403, message);
+}
+
+/** 404: nothing at this path. */
+export function notFound(message: string): HttpError {
+  return new HttpError(404, message);
+}
+
+/** 405: the path exists, the method is not one of its `allowed` ones (listed in `Allow`). */
+export function methodNotAllowed(method: string, path: string, allowed: readonly string[]): HttpError {
+  return new HttpError(405, `${path} does not answer ${method}; it answers ${allowed.join(", ")}`, { headers: { allow: allowed.join(", ") } });
 }
 
 /** The body of every error answer. */
@@ -29,6 +61,13 @@ export interface ErrorBody {
   readonly error: string;
   readonly message: string;
   readonly problems?: readonly ConfigProblem[];
+}
+
+/** An error as an answer: status, headers, body; `internal` when it is a fault to log. */
+export interface ErrorAnswer {
+  readonly body: ErrorBody;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly internal: boolean;
 }
 
 /** One item of Fastify's schema validation error (ajv). */
@@ -63,35 +102,38 @@ function schemaProblems(error: unknown): ConfigProblem[] | undefined {
   return (validation as SchemaIssue[]).map((issue) => ({ path: schemaIssuePath(context, issue), message: schemaIssueMessage(issue) }));
 }
 
-function statusOf(error: unknown): { status: number; message?: string; problems?: readonly ConfigProblem[] } {
-  if (error instanceof HttpError) return { status: error.statusCode, ...(error.problems ? { problems: error.problems } : {}) };
-  const schema = schemaProblems(error);
-  if (schema) return { status: 400, message: schema.map((p) => `${p.path}: ${p.message}`).join("; "), problems: schema };
-  if (error instanceof ConfigValidationError) return { status: 400, problems: error.problems };
-  if (error instanceof InvalidTenantIdError) return { status: 400 };
-  if (error instanceof TenantNotFoundError || error instanceof TenantStackNotFoundError) return { status: 404 };
-  if (
-    error instanceof TenantBusyError ||
-    error instanceof StackConflictError ||
-    error instanceof TenantAlreadyExistsError ||
-    error instanceof TenantStateConflictError ||
-    error instanceof TransitionNotAllowedError
-  ) {
-    return { status: 409 };
-  }
-  if (error instanceof PortalClosingError) return { status: 503 };
-  // Fastify's own client errors: malformed JSON, wrong content type, body too large, …
-  const status = (error as { statusCode?: unknown }).statusCode;
-  if (typeof status === "number" && status >= 400 && status < 500) return { status };
-  return { status: 500, message: "internal error; see the portal's log" };
+/** The status an error carries, when it carries one an answer can have (400–599). */
+function carriedStatus(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === "number" && Number.isInteger(status) && status >= 400 && status <= 599 ? status : undefined;
 }
 
-/** The status and body for an error; `internal` is true when it should be logged as a fault. */
-export function errorAnswer(error: unknown): { body: ErrorBody; internal: boolean } {
-  const { status, message, problems } = statusOf(error);
-  const text = message ?? (error instanceof Error ? error.message : String(error));
+function carried<K extends "problems" | "headers">(error: unknown, key: K): unknown {
+  return typeof error === "object" && error !== null ? (error as Record<K, unknown>)[key] : undefined;
+}
+
+/** The answer to an error. A 500 (no status carried, or 500 itself) shows nothing of the error and is logged. */
+export function errorAnswer(error: unknown): ErrorAnswer {
+  const schema = schemaProblems(error);
+  const status = schema ? 400 : (carriedStatus(error) ?? 500);
+  const fault = status === 500;
+  const problems = schema ?? carried(error, "problems");
+  const message = schema
+    ? schema.map((p) => `${p.path}: ${p.message}`).join("; ")
+    : fault
+      ? "internal error; see the portal's log"
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  const headers = carried(error, "headers");
   return {
-    body: { statusCode: status, error: STATUS_CODES[status] ?? "Error", message: text, ...(problems && problems.length > 0 ? { problems } : {}) },
-    internal: status >= 500 && status !== 503,
+    body: {
+      statusCode: status,
+      error: STATUS_CODES[status] ?? "Error",
+      message,
+      ...(Array.isArray(problems) && problems.length > 0 ? { problems: problems as ConfigProblem[] } : {}),
+    },
+    headers: !fault && typeof headers === "object" && headers !== null ? (headers as Record<string, string>) : {},
+    internal: fault,
   };
 }

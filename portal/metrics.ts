@@ -4,7 +4,7 @@
  * portals in one process (tests) never share a counter.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { OPERATION_KINDS, type OperationKind } from "./operations/store";
+import { OPERATION_KINDS, type OperationKind } from "../controlplane";
 
 /** How an operation ended, as the metrics label it. */
 export type OperationResult = "succeeded" | "failed";

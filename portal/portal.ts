@@ -6,15 +6,15 @@
 import type { FastifyServerOptions } from "fastify";
 import type pg from "pg";
 import { createControlPlanePool, TenantRegistry } from "../controlplane";
-import type { TenantStacks } from "../stacks";
 import { buildPortalApp } from "./app";
-import type { PortalApp } from "./context";
 import { acquirePortalLock } from "./instanceLock";
 import { PortalMetrics } from "./metrics";
 import { ProgressHub } from "./operations/progressHub";
 import { recoverInterruptedOperations, type RecoveredOperation } from "./operations/recovery";
 import { OperationRunner, type RunnerLog } from "./operations/runner";
 import { TenantOperations } from "./operations/service";
+import type { OperationStacks } from "./operations/stacks";
+import type { PortalApp } from "./services";
 
 /** Who the registry records for the changes the portal makes on its own (recovery, settling a failure). */
 export const PORTAL_ACTOR = "portal";
@@ -23,7 +23,7 @@ export const PORTAL_ACTOR = "portal";
 export interface PortalDeps {
   /** The control plane, as a member of frostbyte_runtime. */
   readonly pool: pg.Pool;
-  readonly stacks: TenantStacks;
+  readonly stacks: OperationStacks;
   /** Fastify's logger option (default: none). */
   readonly logger?: FastifyServerOptions["logger"];
   /** How long `close` lets running operations finish before cancelling them (default 60 s). */
@@ -78,7 +78,7 @@ export interface StartPortalOptions {
   readonly controlDbUrl: string;
   readonly host: string;
   readonly port: number;
-  readonly stacks: TenantStacks;
+  readonly stacks: OperationStacks;
   readonly logger?: FastifyServerOptions["logger"];
   readonly shutdownGraceMs?: number;
 }

@@ -6,9 +6,8 @@
  * database.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Queryable } from "../controlplane";
+import { getOperation, listProgress, type Operation, type Queryable, type StoredProgress } from "../controlplane";
 import type { ProgressHub } from "./operations/progressHub";
-import { getOperation, listProgress, type Operation, type StoredProgress } from "./operations/store";
 import { operationView } from "./views";
 
 /** How often a comment line keeps idle proxies from closing the stream. */

@@ -1,6 +1,5 @@
 /** How registry rows and operations are shown: timestamps as ISO strings, nothing secret. */
-import type { Tenant } from "../controlplane";
-import type { Operation } from "./operations/store";
+import type { Operation, Tenant } from "../controlplane";
 import type { OperationView } from "./schemas/operations";
 import type { TenantView } from "./schemas/tenants";
 

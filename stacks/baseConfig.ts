@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
-import { ConfigValidationError, parseStackConfig, type ConfigProblem } from "../components/validation";
+import { ConfigValidationError, parseStackConfig, type ConfigProblem } from "../domain";
 import { StackSettingsError } from "./errors";
 
 /** The one key the stacks layer writes itself, per tenant. */

@@ -4,7 +4,7 @@
  * rotation that fails half-way is finished by the next deployment instead of being undone. The
  * stack's write-back records TENANT_CREDENTIALS_ROTATED once every store holds the new credentials.
  */
-import { INITIAL_ROTATION, nextRotationToken } from "../components/validation";
+import { INITIAL_ROTATION, nextRotationToken } from "../domain";
 import type { Tenant, TenantRegistry } from "../controlplane";
 
 export interface PendingRotation {
@@ -14,10 +14,13 @@ export interface PendingRotation {
   readonly rotation: string;
 }
 
-/** Records the tenant's next token; refused (CredentialRotationError) if another rotation changed it meanwhile. */
-export async function beginCredentialRotation(registry: TenantRegistry, tenant: Tenant): Promise<PendingRotation> {
+/**
+ * Records the tenant's next token (TENANT_ROTATION_TOKEN_UPDATED by `actor`); refused
+ * (CredentialRotationError) if another rotation changed it meanwhile.
+ */
+export async function beginCredentialRotation(registry: TenantRegistry, tenant: Tenant, actor: string): Promise<PendingRotation> {
   const previous = tenant.credentialRotation ?? INITIAL_ROTATION;
   const rotation = nextRotationToken(previous);
-  const pending = await registry.setCredentialRotation(tenant.tenantId, rotation, { expected: previous });
+  const pending = await registry.setCredentialRotation(tenant.tenantId, rotation, { actor, expected: previous });
   return { tenant: pending, previous, rotation };
 }

@@ -5,7 +5,7 @@
  * registry (portal operations, fleet commands, the `frostbyte tenant` operations) builds it here,
  * so they can never disagree about a tenant.
  */
-import { INITIAL_ROTATION } from "../components/validation/rotation";
+import { INITIAL_ROTATION } from "../domain";
 import type { Tenant } from "../controlplane";
 import type { TenantDesiredState } from "./tenantStackConfig";
 

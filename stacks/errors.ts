@@ -15,6 +15,9 @@ export class StackSettingsError extends Error {
 
 /** Another operation on the tenant is running; the new one is refused, never queued. */
 export class TenantBusyError extends Error {
+  /** The HTTP status the portal answers it with (Conflict). */
+  readonly statusCode = 409;
+
   constructor(readonly tenantId: string, readonly running?: string) {
     super(`tenant "${tenantId}" already has an operation in progress${running ? ` (${running})` : ""}; try again when it has finished`);
     this.name = "TenantBusyError";
@@ -23,6 +26,9 @@ export class TenantBusyError extends Error {
 
 /** The backend refused: the stack is locked by another update, or it already exists. */
 export class StackConflictError extends Error {
+  /** The HTTP status the portal answers it with (Conflict). */
+  readonly statusCode = 409;
+
   constructor(readonly stackName: string, readonly reason: "locked" | "exists") {
     super(
       reason === "locked"
@@ -35,6 +41,9 @@ export class StackConflictError extends Error {
 
 /** The tenant has no stack in the backend. */
 export class TenantStackNotFoundError extends Error {
+  /** The HTTP status the portal answers it with (Not Found). */
+  readonly statusCode = 404;
+
   constructor(readonly stackName: string) {
     super(`stack "${stackName}" does not exist`);
     this.name = "TenantStackNotFoundError";

@@ -4,10 +4,11 @@
  * tenant would stay PROVISIONING. This records the failure the way the error hook records any other:
  * PROVISIONING → FAILED with TENANT_PROVISION_FAILED naming each violation.
  */
-import { createControlPlanePool, TenantNotFoundError, TenantRegistry, type JsonObject, type TenantState } from "../controlplane";
+import { createControlPlanePool, TenantNotFoundError, TenantRegistry } from "../controlplane";
 import { STACK_ACTOR } from "../components/registry/writeBack";
 import { StackCommandError } from "./errors";
 import { describeViolation, type PolicyViolation } from "./policyPack";
+import type { JsonObject, TenantState } from "../domain";
 
 /** An `up` or `preview` failed because a mandatory policy refused a resource. */
 export class PolicyViolationError extends StackCommandError {

@@ -3,7 +3,7 @@
  * the base config's secret values, the passphrase, and the user info of any URL. What it returns
  * may be stored in the operations table and in audit details.
  */
-import { SECRET_CONFIG_KEYS } from "../components/validation";
+import { SECRET_CONFIG_KEYS } from "../domain";
 import { secretKeyProblem } from "../controlplane/secretGuard";
 import type { BaseConfig } from "./baseConfig";
 

@@ -1,5 +1,5 @@
 /** The name of a tenant's stack: one stack per tenant, `tenant-{id}`. */
-import { assertTenantId } from "../components/naming";
+import { assertTenantId } from "../domain";
 
 /** Prefix of every tenant stack's name. */
 export const TENANT_STACK_PREFIX = "tenant-";

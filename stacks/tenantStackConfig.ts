@@ -3,8 +3,7 @@
  * exactly that tenant (DESIGN §8: "the portal's stack per tenant holds exactly one"). Pure.
  */
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { assertTenantId } from "../components/naming";
-import { parseStackConfig, SECRET_CONFIG_KEYS, type TenantConfig } from "../components/validation";
+import { assertTenantId, parseStackConfig, SECRET_CONFIG_KEYS, type TenantConfig } from "../domain";
 import { TENANTS_KEY, type BaseConfig } from "./baseConfig";
 
 /** What the tenant's stack should make of it: its config, whether its credentials are disabled, and their rotation. */

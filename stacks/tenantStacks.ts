@@ -6,9 +6,9 @@
  * TenantBusyError by `reserve`, never queued.
  */
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { assertTenantId } from "../components/naming";
-import type { JsonObject } from "../controlplane/json";
+import { assertTenantId, type JsonObject } from "../domain";
 import type { BaseConfig } from "./baseConfig";
+import { replaceStackConfig } from "./configWriter";
 import { StackCommandError, TenantStackNotFoundError } from "./errors";
 import { TenantLocks, type TenantReservation } from "./locks";
 import { PolicyViolationError } from "./policyFailure";
@@ -192,9 +192,7 @@ export class TenantStacks {
     const stack = await this.createOrSelect(reservation.tenantId);
     emit(hooks, { type: "step", step: "stack-selected" });
     try {
-      const stale = Object.keys(await stack.getAllConfig()).filter((key) => !(key in wanted));
-      if (stale.length > 0) await stack.removeAllConfig(stale);
-      await stack.setAllConfig(wanted);
+      await replaceStackConfig(stack, wanted);
     } catch (error) {
       throw this.workspace.translate(error, stack.name);
     }

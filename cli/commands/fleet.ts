@@ -6,7 +6,7 @@
  * PULUMI_CONFIG_PASSPHRASE and the backend (PULUMI_BACKEND_URL or FROSTBYTE_STATE_DIR).
  */
 import type { Command } from "commander";
-import { TenantRegistry, type Tenant } from "../../controlplane";
+import { activeOperations, TenantRegistry, type Tenant } from "../../controlplane";
 import {
   COMMAND_DESCRIPTIONS,
   FLEET_COMMANDS,
@@ -23,7 +23,6 @@ import {
   type FleetExit,
   type TenantReport,
 } from "../../fleet";
-import { activeOperations } from "../../portal/operations/store";
 import { createTenantStacks, loadBaseConfig } from "../../stacks";
 import { withPool } from "../controlPlane";
 import { CliError, type CliIo } from "../io";

@@ -5,7 +5,7 @@
  * SIGTERM, then lets running operations finish (or cancels them after the grace period).
  */
 import type { Command } from "commander";
-import { startPortal } from "../../portal/portal";
+import { startPortal } from "../../portal";
 import { createTenantStacks, loadBaseConfig } from "../../stacks";
 import { BASE_CONFIG_OPTION, baseConfigPath } from "../baseConfig";
 import { controlDbUrl } from "../controlPlane";

@@ -4,8 +4,7 @@
  * standard input, encrypts it with the real sops binary and prints only the ciphertext's sha256.
  */
 import type { Command } from "commander";
-import { assertTenantId, tenantNames } from "../../components/naming";
-import { AGE_RECIPIENT_PATTERN } from "../../components/validation";
+import { AGE_RECIPIENT_PATTERN, assertTenantId, tenantNames } from "../../domain";
 import { deleteSecretsFile, getSecretsFile, sopsEncryptYaml, storeSecretsFile } from "../../controlplane";
 import { withPool } from "../controlPlane";
 import { CliError, type CliIo } from "../io";

@@ -15,7 +15,7 @@ export interface TenantCreateOptions {
 }
 
 /** Who the audit event names: the operator's login, as `cli:<user>`. */
-function cliActor(io: CliIo): string {
+export function cliActor(io: CliIo): string {
   let user: string | undefined;
   try {
     user = userInfo().username;

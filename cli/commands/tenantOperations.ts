@@ -6,18 +6,16 @@
  */
 import type { Command } from "commander";
 import type pg from "pg";
-import { assertTenantId, tenantNames } from "../../components/naming";
-import { TenantRegistry, type AuditEvent, type Tenant, type TenantState } from "../../controlplane";
-import { activeOperationOf } from "../../portal/operations/store";
+import { assertTenantId, operationAllowed, tenantNames, TenantStateConflictError, type TenantOperationKind, type TenantState } from "../../domain";
+import { activeOperationOf, TenantRegistry, type AuditEvent, type Tenant } from "../../controlplane";
 import { beginCredentialRotation, createTenantStacks, desiredStateFromRegistry, loadBaseConfig, tenantStackName, type OperationHooks, type TenantStacks } from "../../stacks";
 import { withPool } from "../controlPlane";
 import { CliError, type CliIo } from "../io";
 import { BASE_CONFIG_OPTION, baseConfigPath } from "../baseConfig";
+import { cliActor } from "./tenantCreate";
 
-/** The operations of this file and the one state each may start from. */
-export const OPERATION_STATES = { rotate: "ACTIVE", suspend: "ACTIVE", resume: "SUSPENDED" } as const satisfies Record<string, TenantState>;
-
-export type TenantOperation = keyof typeof OPERATION_STATES;
+/** The operations of this file; which states allow each is domain/stateOperations.ts's to say. */
+export type TenantOperation = Extract<TenantOperationKind, "rotate" | "suspend" | "resume">;
 
 /** Options every operation takes. */
 export interface TenantOperationOptions {
@@ -27,8 +25,7 @@ export interface TenantOperationOptions {
 
 /** Refuses an operation the tenant's state does not allow, naming both. */
 export function assertOperationState(tenant: Tenant, operation: TenantOperation): void {
-  const needed = OPERATION_STATES[operation];
-  if (tenant.state !== needed) throw new CliError(`tenant "${tenant.tenantId}" is ${tenant.state}; ${operation} needs ${needed}`);
+  if (!operationAllowed(tenant.state, operation)) throw new CliError(new TenantStateConflictError(tenant.tenantId, tenant.state, operation).message);
 }
 
 /** Refuses while the portal has an operation queued or running on the tenant (it would hold the stack). */
@@ -103,7 +100,7 @@ async function latestRotationEvent(registry: TenantRegistry, tenantId: string): 
 export async function tenantRotate(io: CliIo, tenantId: string, options: TenantOperationOptions): Promise<void> {
   await withTenantOperation(io, tenantId, "rotate", options, async ({ registry, tenant, stacks, hooks, reservation }) => {
     const id = tenant.tenantId;
-    const { tenant: pending, previous, rotation } = await beginCredentialRotation(registry, tenant);
+    const { tenant: pending, previous, rotation } = await beginCredentialRotation(registry, tenant, cliActor(io));
     io.stdout(`tenant "${id}": rotating credentials (${previous} -> ${rotation})\n`);
     try {
       await stacks.updateConfig(reservation, desiredStateFromRegistry(pending), hooks);

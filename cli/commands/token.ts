@@ -4,7 +4,7 @@
  * stored; its id (for revoking) goes to standard error.
  */
 import type { Command } from "commander";
-import { createToken, revokeToken, type TokenScope } from "../../portal/tokens";
+import { createToken, revokeToken, type TokenScope } from "../../controlplane";
 import { withPool } from "../controlPlane";
 import { CliError, type CliIo } from "../io";
 

@@ -1,6 +1,5 @@
 import * as hcloud from "@pulumi/hcloud";
-import type { TenantNames } from "../naming";
-import type { TenantConfig } from "../validation";
+import type { TenantConfig, TenantNames } from "../../domain";
 import { firewallRules } from "./firewallRules";
 import type { PartOptions } from "../partOptions";
 

@@ -1,5 +1,5 @@
 import type * as hcloud from "@pulumi/hcloud";
-import type { TenantConfig } from "../validation";
+import type { TenantConfig } from "../../domain";
 
 /** One inbound rule as the hcloud provider takes it, with plain values. */
 export type InboundRule = Required<Pick<hcloud.types.input.FirewallRule, "direction" | "protocol">> & {

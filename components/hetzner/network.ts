@@ -1,6 +1,5 @@
 import * as hcloud from "@pulumi/hcloud";
-import type { TenantNames } from "../naming";
-import type { TenantConfig } from "../validation";
+import type { TenantConfig, TenantNames } from "../../domain";
 import { networkZoneOf, PRIVATE_NETWORK } from "./placement";
 import type { PartOptions } from "../partOptions";
 

@@ -1,4 +1,4 @@
-import type { TenantConfig } from "../validation";
+import type { TenantConfig } from "../../domain";
 
 /** Hetzner network zone of each location: a subnet must sit in the server's zone. */
 const NETWORK_ZONES: Readonly<Record<TenantConfig["server"]["location"], string>> = {

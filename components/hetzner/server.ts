@@ -1,6 +1,5 @@
 import * as hcloud from "@pulumi/hcloud";
-import type { TenantNames } from "../naming";
-import type { TenantConfig } from "../validation";
+import type { TenantConfig, TenantNames } from "../../domain";
 import { renderCloudInit } from "./cloudInit";
 import type { TenantNetwork } from "./network";
 import { PRIVATE_NETWORK } from "./placement";

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { minioAdminSettingsFrom, type MinioAdminSettings } from "./adminSettings";
-import { bucketExists, emptyBucket } from "./bucketObjectsOperations";
+import { configureWith, settingsOf, type ConfiguredProvider } from "../providerRuntime/configuredProvider";
+import { runtimeModule } from "../providerRuntime/runtimeModule";
+import type { MinioAdminSettings } from "./adminSettings";
 
 /** Inputs of {@link MinioBucketObjects}. */
 export interface MinioBucketObjectsArgs {
@@ -8,34 +9,22 @@ export interface MinioBucketObjectsArgs {
   readonly bucket: pulumi.Input<string>;
 }
 
-interface BucketObjectsInputs {
-  readonly tenantId: string;
-  readonly bucket: string;
-}
+type BucketObjectsInputs = pulumi.Unwrap<MinioBucketObjectsArgs>;
 
-interface BucketObjectsProvider extends pulumi.dynamic.ResourceProvider {
-  settings?: MinioAdminSettings;
-}
+const operations = runtimeModule<typeof import("./bucketObjectsOperations")>(__dirname, "bucketObjectsOperations");
 
-function settingsOf(provider: BucketObjectsProvider): MinioAdminSettings {
-  if (!provider.settings) throw new Error("the bucket objects provider was not configured: minio:minioServer is missing");
-  return provider.settings;
-}
-
-const bucketObjectsProvider: BucketObjectsProvider = {
-  async configure(req) {
-    this.settings = minioAdminSettingsFrom(req.config);
-  },
+const bucketObjectsProvider: ConfiguredProvider<MinioAdminSettings> = {
+  configure: configureWith("minioAdminSettings"),
   async diff(_id, olds: BucketObjectsInputs, news: BucketObjectsInputs) {
     const replaces = (["tenantId", "bucket"] as const).filter((key) => olds[key] !== news[key]);
     return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
   },
   async create(inputs: BucketObjectsInputs) {
-    if (!(await bucketExists(settingsOf(this), inputs.bucket))) throw new Error(`MinIO bucket "${inputs.bucket}" does not exist`);
+    if (!(await operations().bucketExists(settingsOf(this), inputs.bucket))) throw new Error(`MinIO bucket "${inputs.bucket}" does not exist`);
     return { id: inputs.bucket, outs: inputs };
   },
   async delete(_id, olds: BucketObjectsInputs) {
-    await emptyBucket(settingsOf(this), olds.bucket);
+    await operations().emptyBucket(settingsOf(this), olds.bucket);
   },
 };
 

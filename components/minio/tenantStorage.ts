@@ -1,7 +1,6 @@
 import * as minio from "@pulumi/minio";
 import type * as pulumi from "@pulumi/pulumi";
-import type { TenantNames } from "../naming";
-import type { TenantConfig } from "../validation";
+import type { TenantConfig, TenantNames } from "../../domain";
 import { serialisePolicy, tenantBucketPolicy } from "./bucketPolicy";
 import { MinioBucketObjects } from "./bucketObjectsResource";
 import type { PartOptions } from "../partOptions";

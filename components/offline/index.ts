@@ -9,17 +9,3 @@ export * from "./qdrant";
 export * from "./redis";
 export * from "./storeContainer";
 export * from "./storePlatform";
-export {
-  bindAddressProblem,
-  DEFAULT_STORE_RESOURCES,
-  dockerHostProblem,
-  imageReferenceProblem,
-  offlineConfigSchema,
-  offlineStoreAddresses,
-  offlineStoreProblems,
-  STORE_PORTS,
-  type OfflineConfig,
-  type OfflineConfigInput,
-  type OfflineStoreAddress,
-  type OfflineStoreSettings,
-} from "../validation/offlineConfig";

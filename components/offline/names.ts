@@ -1,12 +1,8 @@
 /**
  * The one place that names the offline store platform's Docker objects (networks, volumes,
- * containers). Tenant names stay in `../naming.ts` (DESIGN §1); these are shared by every tenant.
+ * containers). Tenant names stay in `domain/naming.ts` (DESIGN §1); these are shared by every tenant.
  */
-
-/** The stores the offline platform runs, one container each. */
-export const OFFLINE_STORES = ["postgres", "redis", "minio", "qdrant"] as const;
-/** One of the platform's stores. */
-export type OfflineStore = (typeof OFFLINE_STORES)[number];
+import type { OfflineStore } from "../../domain";
 
 /** Label put on every Docker object the platform owns, so an operator can list them. */
 export const PLATFORM_LABEL = "frostbyte.io/platform";
@@ -27,9 +23,4 @@ export const PORT_PROXY_CONTAINER = "frostbyte-port-proxy";
 /** The container of a store, e.g. `frostbyte-postgres`. */
 export function storeContainerName(store: OfflineStore): string {
   return `frostbyte-${store}`;
-}
-
-/** The default named volume holding a store's data, e.g. `frostbyte-postgres-data`. */
-export function storeVolumeName(store: OfflineStore): string {
-  return `frostbyte-${store}-data`;
 }

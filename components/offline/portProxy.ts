@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { STORE_PORTS, type OfflineConfig } from "../validation/offlineConfig";
-import { OFFLINE_STORES, PLATFORM_LABEL, PORT_PROXY_CONTAINER } from "./names";
+import { OFFLINE_STORES, type OfflineConfig, STORE_PORTS } from "../../domain";
+import { PLATFORM_LABEL, PORT_PROXY_CONTAINER } from "./names";
 import { dockerCpusText, HEALTHY_WAIT_SECONDS, type PlatformChildOptions } from "./storeContainer";
 
 /** The proxy's limits: a TCP relay with a few thousand connections at most. */

@@ -1,4 +1,4 @@
-import { STORE_PORTS } from "../validation/offlineConfig";
+import { STORE_PORTS } from "../../domain";
 import type { StoreContainerSpec } from "./storeContainer";
 
 /** Where the volume is mounted; PGDATA is a directory inside it (see {@link postgresContainerSpec}). */

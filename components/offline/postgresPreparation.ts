@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { prepareTenantPostgresServer } from "../../platform/tenantPostgresServer";
-import { postgresAdminSettingsFrom, type PostgresAdminSettings } from "../postgres/adminSettings";
+import type { PostgresAdminSettings } from "../postgres/adminSettings";
+import { configureWith } from "../providerRuntime/configuredProvider";
 
 /** Bump when the provider's behaviour changes. */
 export const POSTGRES_PREPARATION_PROVIDER_VERSION = "1";
@@ -52,9 +53,7 @@ async function prepare(provider: PreparationProvider, inputs: PreparationInputs)
  * on delete (the data volume outlives the platform, and the closed databases with it).
  */
 const preparationProvider: PreparationProvider = {
-  async configure(req) {
-    this.settings = postgresAdminSettingsFrom(req.config);
-  },
+  configure: configureWith("postgresAdminSettings"),
   async diff(_id, olds: PreparationInputs, news: PreparationInputs) {
     const changes = (["container", "adminRole", "providerVersion"] as const).some((key) => olds[key] !== news[key]);
     return { changes, replaces: [], deleteBeforeReplace: false };

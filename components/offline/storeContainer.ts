@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { OfflineConfig } from "../validation/offlineConfig";
-import { PLATFORM_LABEL, storeContainerName, STORE_LABEL, type OfflineStore } from "./names";
+import type { OfflineConfig, OfflineStore } from "../../domain";
+import { PLATFORM_LABEL, storeContainerName, STORE_LABEL } from "./names";
 
 /** What one store needs from Docker; each store's file builds one from plain values. */
 export interface StoreContainerSpec {

@@ -1,10 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { StoreEndpoints } from "../endpoints";
-import type { StackConfig } from "../validation";
-import { offlineStoreAddresses, type OfflineConfig } from "../validation/offlineConfig";
+import { OFFLINE_STORES, type OfflineConfig, type OfflineStore, offlineStoreAddresses, type StackConfig } from "../../domain";
 import { minioContainerSpec } from "./minio";
-import { OFFLINE_STORES, type OfflineStore } from "./names";
 import { createPlatformNetworks, type PlatformNetworks } from "./network";
 import { createPortProxy } from "./portProxy";
 import { postgresContainerSpec } from "./postgres";

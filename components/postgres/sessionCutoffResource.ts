@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { postgresAdminSettingsFrom, type PostgresAdminSettings } from "./adminSettings";
-import { terminateRoleSessions } from "./sessionCutoff";
+import { configureWith, settingsOf, type ConfiguredProvider, type ProviderInputs } from "../providerRuntime/configuredProvider";
+import { runtimeModule } from "../providerRuntime/runtimeModule";
+import type { PostgresAdminSettings } from "./adminSettings";
 
 /** Bump when the provider's behaviour changes. */
 export const SESSION_CUTOFF_PROVIDER_VERSION = "1";
@@ -15,46 +16,32 @@ export interface PostgresSessionCutoffArgs {
   readonly rotation: pulumi.Input<string>;
 }
 
-interface CutoffInputs {
-  readonly role: string;
-  readonly suspended: boolean;
-  readonly rotation: string;
-  readonly providerVersion: string;
-}
+type CutoffInputs = ProviderInputs<PostgresSessionCutoffArgs>;
 
 /** Whether the role's open sessions must end: it is suspended (NOLOGIN), or its password was rotated. */
 export function cutoffNeeded(olds: CutoffInputs | undefined, news: CutoffInputs): boolean {
   return news.suspended || (olds !== undefined && olds.rotation !== news.rotation);
 }
 
-interface CutoffProvider extends pulumi.dynamic.ResourceProvider {
-  settings?: PostgresAdminSettings;
-}
-
-function settingsOf(provider: CutoffProvider): PostgresAdminSettings {
-  if (!provider.settings) throw new Error("the PostgreSQL session cutoff provider was not configured: postgresql:* is missing");
-  return provider.settings;
-}
+const operations = runtimeModule<typeof import("./sessionCutoff")>(__dirname, "sessionCutoff");
 
 /**
  * Ends a tenant role's open sessions whenever the role is suspended or its password rotated. It
  * depends on the role, so the engine runs it after ALTER ROLE: no session opened with the old
  * credentials can outlive the change, and none can be opened after it.
  */
-const sessionCutoffProvider: CutoffProvider = {
-  async configure(req) {
-    this.settings = postgresAdminSettingsFrom(req.config);
-  },
+const sessionCutoffProvider: ConfiguredProvider<PostgresAdminSettings> = {
+  configure: configureWith("postgresAdminSettings"),
   async diff(_id, olds: CutoffInputs, news: CutoffInputs) {
     const changes = (["role", "suspended", "rotation", "providerVersion"] as const).some((key) => olds[key] !== news[key]);
     return { changes, replaces: olds.role !== news.role ? ["role"] : [], deleteBeforeReplace: false };
   },
   async create(inputs: CutoffInputs) {
-    if (cutoffNeeded(undefined, inputs)) await terminateRoleSessions(settingsOf(this), inputs.role);
+    if (cutoffNeeded(undefined, inputs)) await operations().terminateRoleSessions(settingsOf(this), inputs.role);
     return { id: inputs.role, outs: inputs };
   },
   async update(_id, olds: CutoffInputs, news: CutoffInputs) {
-    if (cutoffNeeded(olds, news)) await terminateRoleSessions(settingsOf(this), news.role);
+    if (cutoffNeeded(olds, news)) await operations().terminateRoleSessions(settingsOf(this), news.role);
     return { outs: news };
   },
   async delete() {

@@ -1,6 +1,6 @@
 import * as postgresql from "@pulumi/postgresql";
 import type * as pulumi from "@pulumi/pulumi";
-import type { TenantNames } from "../naming";
+import type { TenantNames } from "../../domain";
 import type { PartOptions } from "../partOptions";
 import { PostgresSessionCutoff } from "./sessionCutoffResource";
 

@@ -1,12 +1,24 @@
 import type { QdrantAdminSettings } from "./adminSettings";
+import { warnOncePerProcess } from "./plainHttpWarning";
 
 /** The Qdrant REST client, as a type only: the module is loaded on first use. */
 export type QdrantAdminClient = import("@qdrant/js-client-rest").QdrantClient;
 
-/** A fresh client per call: this code also runs in a dynamic provider's own process after serialisation. */
-export function adminClient(settings: QdrantAdminSettings): QdrantAdminClient {
+/**
+ * A fresh client for `url` that sends `apiKey` (the admin key or a tenant's token). The key goes in
+ * the `api-key` header directly, as the client's own `apiKey` option would put it, because that
+ * option also prints "Api key is used with unsecure connection" for every client on an http URL;
+ * plainHttpWarning.ts warns instead, once and only off loopback.
+ */
+export function qdrantClient(url: string, apiKey: string): QdrantAdminClient {
+  warnOncePerProcess(url);
   const { QdrantClient } = require("@qdrant/js-client-rest") as typeof import("@qdrant/js-client-rest");
-  return new QdrantClient({ url: settings.url, apiKey: settings.apiKey, checkCompatibility: false });
+  return new QdrantClient({ url, headers: { "api-key": apiKey }, checkCompatibility: false });
+}
+
+/** A fresh admin client per call: this code runs in the dynamic provider host, loaded by path. */
+export function adminClient(settings: QdrantAdminSettings): QdrantAdminClient {
+  return qdrantClient(settings.url, settings.apiKey);
 }
 
 /** The collection's info, or undefined when it does not exist. */

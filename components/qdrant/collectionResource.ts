@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseQdrantAdminSettings, qdrantSettingsOf, type QdrantAdminProvider } from "./adminSettings";
-import { createCollection, deleteCollection, getCollection, type CollectionSpec, type Distance } from "./collectionOperations";
+import { configureWith, settingsOf, type ConfiguredProvider, type ProviderInputs } from "../providerRuntime/configuredProvider";
+import { runtimeModule } from "../providerRuntime/runtimeModule";
+import type { QdrantAdminSettings } from "./adminSettings";
+import type { Distance } from "./collectionOperations";
 
 /** Bump when the provider's behaviour changes, so existing collections are updated by it. */
 export const QDRANT_PROVIDER_VERSION = "2";
@@ -14,20 +16,17 @@ export interface QdrantCollectionArgs {
   readonly distance: pulumi.Input<Distance>;
 }
 
-interface CollectionInputs extends CollectionSpec {
-  readonly tenantId: string;
-  readonly providerVersion: string;
-}
+type CollectionInputs = ProviderInputs<QdrantCollectionArgs>;
 
 type CollectionOutputs = CollectionInputs;
 
 /** A collection's shape can't change in place: size, distance or name changes replace it. */
 const REPLACING_KEYS = ["name", "vectorSize", "distance"] as const;
 
-const qdrantCollectionProvider: QdrantAdminProvider = {
-  async configure(req) {
-    this.settings = parseQdrantAdminSettings(req.config.get("qdrant"));
-  },
+const operations = runtimeModule<typeof import("./collectionOperations")>(__dirname, "collectionOperations");
+
+const qdrantCollectionProvider: ConfiguredProvider<QdrantAdminSettings> = {
+  configure: configureWith("qdrantAdminSettings"),
   async check(_olds, news: CollectionInputs) {
     const failures = [];
     if (!Number.isInteger(news.vectorSize) || news.vectorSize < 1 || news.vectorSize > 65536) {
@@ -44,23 +43,23 @@ const qdrantCollectionProvider: QdrantAdminProvider = {
     return { changes, replaces, deleteBeforeReplace: replaces.includes("name") ? false : true };
   },
   async create(inputs: CollectionInputs) {
-    await createCollection(qdrantSettingsOf(this, "Qdrant collection"), inputs);
+    await operations().createCollection(settingsOf(this), inputs);
     return { id: inputs.name, outs: inputs };
   },
   async read(id, props: CollectionOutputs) {
     // A refresh: a deleted collection is gone from the state; a recreated one with another shape
     // shows its real size and distance, which diff then replaces.
-    const current = await getCollection(qdrantSettingsOf(this, "Qdrant collection"), props.name);
+    const current = await operations().getCollection(settingsOf(this), props.name);
     if (!current) return {};
     return { id, props: { ...props, vectorSize: current.vectorSize ?? props.vectorSize, distance: (current.distance as Distance | undefined) ?? props.distance } };
   },
   async update(_id, _olds: CollectionOutputs, news: CollectionInputs) {
-    const current = await getCollection(qdrantSettingsOf(this, "Qdrant collection"), news.name);
+    const current = await operations().getCollection(settingsOf(this), news.name);
     if (!current) throw new Error(`Qdrant collection "${news.name}" is gone; run pulumi refresh or recreate the tenant's collection`);
     return { outs: news };
   },
   async delete(_id, olds: CollectionOutputs) {
-    await deleteCollection(qdrantSettingsOf(this, "Qdrant collection"), olds.name);
+    await operations().deleteCollection(settingsOf(this), olds.name);
   },
 };
 

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseQdrantAdminSettings, qdrantSettingsOf, type QdrantAdminProvider } from "./adminSettings";
+import { configureWith, settingsOf, type ConfiguredProvider, type ProviderInputs } from "../providerRuntime/configuredProvider";
+import { runtimeModule } from "../providerRuntime/runtimeModule";
+import type { QdrantAdminSettings } from "./adminSettings";
 import { tokenGrantPayload } from "./tokenGrant";
-import { deleteTokenGrant, putTokenGrant, readTokenGrant } from "./tokenGrantOperations";
 
 /** Bump when the provider's behaviour changes, so existing grants are rewritten by it. */
 export const TOKEN_GRANT_PROVIDER_VERSION = "2";
@@ -15,40 +16,35 @@ export interface QdrantTokenGrantArgs {
   readonly enabled: pulumi.Input<boolean>;
 }
 
-interface GrantInputs {
-  readonly tenantId: string;
-  readonly rotation: string;
-  readonly enabled: boolean;
-  readonly providerVersion: string;
-}
+type GrantInputs = ProviderInputs<QdrantTokenGrantArgs>;
 
 type GrantOutputs = GrantInputs;
 
-const qdrantTokenGrantProvider: QdrantAdminProvider = {
-  async configure(req) {
-    this.settings = parseQdrantAdminSettings(req.config.get("qdrant"));
-  },
+const operations = runtimeModule<typeof import("./tokenGrantOperations")>(__dirname, "tokenGrantOperations");
+
+const qdrantTokenGrantProvider: ConfiguredProvider<QdrantAdminSettings> = {
+  configure: configureWith("qdrantAdminSettings"),
   async diff(_id, olds: GrantOutputs, news: GrantInputs) {
     const changes = (["tenantId", "rotation", "enabled", "providerVersion"] as const).some((key) => olds[key] !== news[key]);
     return { changes, replaces: olds.tenantId !== news.tenantId ? ["tenantId"] : [], deleteBeforeReplace: true };
   },
   async create(inputs: GrantInputs) {
-    const id = await putTokenGrant(qdrantSettingsOf(this, "Qdrant token grant"), tokenGrantPayload(inputs.tenantId, inputs.rotation, inputs.enabled));
+    const id = await operations().putTokenGrant(settingsOf(this), tokenGrantPayload(inputs.tenantId, inputs.rotation, inputs.enabled));
     return { id, outs: inputs };
   },
   async read(id, props: GrantOutputs) {
     // A refresh: a deleted grant is gone from the state (the next up writes it again); one edited by
     // hand shows what Qdrant holds, which diff then rewrites.
-    const current = await readTokenGrant(qdrantSettingsOf(this, "Qdrant token grant"), props.tenantId);
+    const current = await operations().readTokenGrant(settingsOf(this), props.tenantId);
     if (!current) return {};
     return { id, props: { ...props, rotation: current.rotation ?? "", enabled: current.status === "enabled" } };
   },
   async update(_id, _olds: GrantOutputs, news: GrantInputs) {
-    await putTokenGrant(qdrantSettingsOf(this, "Qdrant token grant"), tokenGrantPayload(news.tenantId, news.rotation, news.enabled));
+    await operations().putTokenGrant(settingsOf(this), tokenGrantPayload(news.tenantId, news.rotation, news.enabled));
     return { outs: news };
   },
   async delete(_id, olds: GrantOutputs) {
-    await deleteTokenGrant(qdrantSettingsOf(this, "Qdrant token grant"), olds.tenantId);
+    await operations().deleteTokenGrant(settingsOf(this), olds.tenantId);
   },
 };
 

@@ -1,4 +1,4 @@
-import type { TenantNames } from "../naming";
+import type { TenantNames } from "../../domain";
 
 /** One ACL rule of the tenant allowlist and the reason it is there. */
 export interface ExplainedRule {

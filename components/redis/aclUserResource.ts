@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deleteAclUser, disconnectAclUser, getAclLine, setAclUser, type AclUserSpec } from "./aclOperations";
-import { parseRedisAdminSettings, type RedisAdminSettings } from "./adminSettings";
+import { configureWith, settingsOf, type ConfiguredProvider } from "../providerRuntime/configuredProvider";
+import { runtimeModule } from "../providerRuntime/runtimeModule";
+import type { AclUserSpec } from "./aclOperations";
+import type { RedisAdminSettings } from "./adminSettings";
 
 /** Bump when the provider's behaviour changes, so existing users are updated by it. */
 export const REDIS_ACL_PROVIDER_VERSION = "3";
@@ -31,31 +33,23 @@ export function updateEndsSessions(olds: Pick<AclUserSpec, "password">, news: Ac
   return news.rules.includes("off") || olds.password !== news.password;
 }
 
+const operations = runtimeModule<typeof import("./aclOperations")>(__dirname, "aclOperations");
+
 /** Sets the user, ends its open sessions when asked, and returns its outputs with the line Redis now shows for it. */
 async function apply(settings: RedisAdminSettings, inputs: AclUserInputs, endSessions: boolean): Promise<AclUserState> {
+  const { setAclUser, disconnectAclUser, getAclLine } = operations();
   await setAclUser(settings, inputs);
   if (endSessions) await disconnectAclUser(settings, inputs.username);
   const aclLine = await getAclLine(settings, inputs.username);
   return aclLine === undefined ? inputs : { ...inputs, aclLine, liveAclLine: aclLine };
 }
 
-interface RedisAclProvider extends pulumi.dynamic.ResourceProvider {
-  settings?: RedisAdminSettings;
-}
-
-function settingsOf(provider: RedisAclProvider): RedisAdminSettings {
-  if (!provider.settings) throw new Error("the Redis ACL provider was not configured: frostbyte:redis is missing");
-  return provider.settings;
-}
-
 /**
  * The dynamic provider. Admin credentials come from stack config in `configure`, never from
  * resource inputs, so they are neither captured in the serialised provider nor stored in state.
  */
-const redisAclProvider: RedisAclProvider = {
-  async configure(req) {
-    this.settings = parseRedisAdminSettings(req.config.get("redis"));
-  },
+const redisAclProvider: ConfiguredProvider<RedisAdminSettings> = {
+  configure: configureWith("redisAdminSettings"),
   async diff(_id, olds: AclUserState, news: AclUserInputs) {
     const replaces = olds.username !== news.username ? ["username"] : [];
     const changes =
@@ -72,7 +66,7 @@ const redisAclProvider: RedisAclProvider = {
   async read(id, props: AclUserState) {
     // A refresh: a deleted user is gone from the state (the next up creates it again); a changed
     // one keeps its state with the line found, which diff reports as a change.
-    const liveAclLine = await getAclLine(settingsOf(this), props.username);
+    const liveAclLine = await operations().getAclLine(settingsOf(this), props.username);
     if (liveAclLine === undefined) return {};
     return { id, props: { ...props, liveAclLine } };
   },
@@ -80,7 +74,7 @@ const redisAclProvider: RedisAclProvider = {
     return { outs: await apply(settingsOf(this), news, updateEndsSessions(olds, news)) };
   },
   async delete(_id, olds: AclUserState) {
-    await deleteAclUser(settingsOf(this), olds.username);
+    await operations().deleteAclUser(settingsOf(this), olds.username);
   },
 };
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { createControlPlanePool } from "../../controlplane";
+import { withControlPlane } from "../providerRuntime/controlPlaneConnection";
 import { recordFailure } from "./writeBack";
 
 const SECRET_KEY = /pass|secret|token|key/i;
@@ -40,19 +40,17 @@ export function monitorAcceptsErrorHooks(): boolean {
  */
 export function tenantFailureHook(tenantId: string, controlPlaneDbUrl: string): pulumi.ErrorHook {
   return new pulumi.ErrorHook(`frostbyte-tenant-${tenantId}-record-failure`, async (args) => {
-    const pool = createControlPlanePool(controlPlaneDbUrl, { max: 1 });
+    const failure = {
+      tenantId,
+      operation: args.failedOperation,
+      resourceType: args.type,
+      resourceName: args.name,
+      error: redactError(args.errors[0] ?? "unknown error", { ...args.oldInputs, ...args.newInputs }),
+    };
     try {
-      await recordFailure(pool, {
-        tenantId,
-        operation: args.failedOperation,
-        resourceType: args.type,
-        resourceName: args.name,
-        error: redactError(args.errors[0] ?? "unknown error", { ...args.oldInputs, ...args.newInputs }),
-      });
+      await withControlPlane(controlPlaneDbUrl, (pool) => recordFailure(pool, failure));
     } catch (error) {
       pulumi.log.warn(`tenant "${tenantId}": could not record the failure in the registry: ${(error as Error).message}`);
-    } finally {
-      await pool.end();
     }
     return false;
   });

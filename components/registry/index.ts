@@ -1,5 +1,4 @@
 /** The tenant's write-back into the control-plane registry and audit log, as resources of its stack. */
-export * from "./providerSettings";
 export * from "./failureHook";
 export * from "./provisioningComplete";
 export * from "./provisioningStart";

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { JsonObject } from "../../controlplane";
-import { controlPlaneUrlFrom, type ControlPlaneProvider } from "./providerSettings";
+import type { JsonObject } from "../../domain";
+import { configureWith, settingsOf, type ConfiguredProvider, type ProviderInputs } from "../providerRuntime/configuredProvider";
+import { runtimeModule } from "../providerRuntime/runtimeModule";
 
 export const PROVISIONING_COMPLETE_VERSION = "1";
 
@@ -17,16 +18,14 @@ export interface TenantProvisioningCompleteArgs {
   readonly credentialRotation: pulumi.Input<string>;
 }
 
-interface CompleteInputs {
-  readonly tenantId: string;
+/**
+ * The args resolved (JSON endpoints as they are: pulumi's Unwrap does not end on a recursive type).
+ * `credentialRotation` is absent in the state of a resource created before rotation existed: that is `initial`.
+ */
+type CompleteInputs = Omit<ProviderInputs<Omit<TenantProvisioningCompleteArgs, "endpoints">>, "credentialRotation"> & {
   readonly endpoints: JsonObject;
-  readonly resources: JsonObject;
-  readonly suspended: boolean;
-  readonly provisioningRun: number;
-  /** Absent in the state of a resource created before rotation existed: that is `initial`. */
   readonly credentialRotation?: string;
-  readonly providerVersion: string;
-}
+};
 
 /**
  * The rotation token a state or input stands for. The literal is INITIAL_ROTATION
@@ -34,34 +33,30 @@ interface CompleteInputs {
  */
 const rotationOf = (inputs: CompleteInputs): string => inputs.credentialRotation ?? "initial";
 
-/** Loaded by path inside each call; see providerRuntime.ts for why it is not captured. */
-const RUNTIME_MODULE = `${__dirname}/providerRuntime`;
-const runtime = () => require(RUNTIME_MODULE) as typeof import("./providerRuntime");
+const runtime = runtimeModule<typeof import("./providerRuntime")>(__dirname, "providerRuntime");
 
-const provisioningCompleteProvider: pulumi.dynamic.ResourceProvider & ControlPlaneProvider = {
-  async configure(req) {
-    this.controlPlaneDbUrl = controlPlaneUrlFrom(req.config);
-  },
+const provisioningCompleteProvider: ConfiguredProvider<string> = {
+  configure: configureWith("controlPlaneDbUrl"),
   async diff(_id, olds: CompleteInputs, news: CompleteInputs) {
     const keys = ["endpoints", "resources", "suspended", "provisioningRun", "providerVersion"] as const;
     const inputsChanged = keys.some((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key])) || rotationOf(olds) !== rotationOf(news);
-    const state = await runtime().registryState(this.controlPlaneDbUrl, news.tenantId);
+    const state = await runtime().registryState(settingsOf(this), news.tenantId);
     const wanted = news.suspended ? "SUSPENDED" : "ACTIVE";
     const registryBehind = state !== undefined && state !== wanted;
     return { changes: inputsChanged || registryBehind, replaces: olds.tenantId !== news.tenantId ? ["tenantId"] : [] };
   },
   async create(inputs: CompleteInputs) {
-    await runtime().finishProvisioning(this.controlPlaneDbUrl, { ...inputs, rotation: rotationOf(inputs) });
+    await runtime().finishProvisioning(settingsOf(this), { ...inputs, rotation: rotationOf(inputs) });
     return { id: inputs.tenantId, outs: inputs };
   },
   async update(_id, olds: CompleteInputs, news: CompleteInputs) {
     // Runs after every store took the new credentials and the isolation check passed with them, so
     // a changed token here is a rotation that really happened.
-    await runtime().finishProvisioning(this.controlPlaneDbUrl, { ...news, rotation: rotationOf(news), previousRotation: rotationOf(olds) });
+    await runtime().finishProvisioning(settingsOf(this), { ...news, rotation: rotationOf(news), previousRotation: rotationOf(olds) });
     return { outs: news };
   },
   async delete(_id, olds: CompleteInputs) {
-    await runtime().startDeprovisioning(this.controlPlaneDbUrl, olds.tenantId);
+    await runtime().startDeprovisioning(settingsOf(this), olds.tenantId);
   },
 };
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { JsonObject } from "../../controlplane";
-import type { TenantConfig } from "../validation";
-import { controlPlaneUrlFrom, type ControlPlaneProvider } from "./providerSettings";
+import type { JsonObject, TenantConfig } from "../../domain";
+import { configureWith, settingsOf, type ConfiguredProvider, type ProviderInputs } from "../providerRuntime/configuredProvider";
+import { runtimeModule } from "../providerRuntime/runtimeModule";
 
 /** Bump when the provider's behaviour changes, so existing resources are updated by it. */
 export const PROVISIONING_START_VERSION = "1";
@@ -11,41 +11,33 @@ export interface TenantProvisioningStartArgs {
   readonly config: pulumi.Input<TenantConfig>;
 }
 
-interface StartInputs {
-  readonly tenantId: string;
-  readonly config: TenantConfig;
-  readonly providerVersion: string;
-}
+type StartInputs = ProviderInputs<TenantProvisioningStartArgs>;
 
 interface StartOutputs extends StartInputs {
   /** Bumped on every run that (re)starts provisioning, so the completion marker always follows it. */
   readonly provisioningRun: number;
 }
 
-/** Loaded by path inside each call; see providerRuntime.ts for why it is not captured. */
-const RUNTIME_MODULE = `${__dirname}/providerRuntime`;
-const runtime = () => require(RUNTIME_MODULE) as typeof import("./providerRuntime");
+const runtime = runtimeModule<typeof import("./providerRuntime")>(__dirname, "providerRuntime");
 
-const provisioningStartProvider: pulumi.dynamic.ResourceProvider & ControlPlaneProvider = {
-  async configure(req) {
-    this.controlPlaneDbUrl = controlPlaneUrlFrom(req.config);
-  },
+const provisioningStartProvider: ConfiguredProvider<string> = {
+  configure: configureWith("controlPlaneDbUrl"),
   async diff(_id, olds: StartOutputs, news: StartInputs) {
     const inputsChanged =
       JSON.stringify(olds.config) !== JSON.stringify(news.config) || olds.providerVersion !== news.providerVersion;
     const replaces = olds.tenantId !== news.tenantId ? ["tenantId"] : [];
     // The registry may have moved on since the last run (a failure, a crash): such a tenant must
     // go through PROVISIONING again even when its inputs did not change.
-    const state = await runtime().registryState(this.controlPlaneDbUrl, news.tenantId);
+    const state = await runtime().registryState(settingsOf(this), news.tenantId);
     const registryBehind = state !== undefined && state !== "ACTIVE" && state !== "SUSPENDED";
     return { changes: inputsChanged || replaces.length > 0 || registryBehind, replaces };
   },
   async create(inputs: StartInputs) {
-    await runtime().startProvisioning(this.controlPlaneDbUrl, inputs);
+    await runtime().startProvisioning(settingsOf(this), inputs);
     return { id: inputs.tenantId, outs: { ...inputs, provisioningRun: 1 } };
   },
   async update(_id, olds: StartOutputs, news: StartInputs) {
-    await runtime().startProvisioning(this.controlPlaneDbUrl, news);
+    await runtime().startProvisioning(settingsOf(this), news);
     return { outs: { ...news, provisioningRun: olds.provisioningRun + 1 } };
   },
   async delete(_id, olds: StartOutputs) {
@@ -56,7 +48,7 @@ const provisioningStartProvider: pulumi.dynamic.ResourceProvider & ControlPlaneP
       age_identity: "shredded: old secrets files can no longer be decrypted with the tenant's key",
       sops_file: "deleted from the control plane",
     };
-    await runtime().finishDeprovisioning(this.controlPlaneDbUrl, olds.tenantId, details);
+    await runtime().finishDeprovisioning(settingsOf(this), olds.tenantId, details);
   },
 };
 

@@ -1,7 +1,6 @@
 import type pg from "pg";
-import { TenantNotFoundError, TenantRegistry, type JsonObject, type Tenant, type TenantState } from "../../controlplane";
-import { tenantNames } from "../naming";
-import type { TenantConfig } from "../validation";
+import { TenantNotFoundError, TenantRegistry, type Tenant } from "../../controlplane";
+import { tenantNames, type JsonObject, type TenantConfig, type TenantState } from "../../domain";
 
 /** Who the registry records as making the change when the stack does it. */
 export const STACK_ACTOR = "pulumi";
@@ -66,16 +65,18 @@ export async function beginProvisioning(pool: pg.Pool, start: ProvisioningStart)
 }
 
 /**
- * Records the endpoints and moves the tenant to ACTIVE (TENANT_PROVISIONED), then into or out of
- * SUSPENDED as the stack asks. Called only after every store resource exists.
+ * Moves the tenant to ACTIVE with its endpoints (TENANT_PROVISIONED names them, DESIGN §7), or
+ * records changed endpoints of a tenant that is not provisioning (TENANT_ENDPOINTS_UPDATED), then
+ * moves it into or out of SUSPENDED as the stack asks. Called only after every store resource exists.
  */
 export async function completeProvisioning(pool: pg.Pool, result: ProvisioningResult): Promise<TenantState> {
   const registry = new TenantRegistry(pool);
   const actor = STACK_ACTOR;
-  await registry.recordEndpoints(result.tenantId, result.endpoints);
   let tenant = await registry.getTenant(result.tenantId);
   if (tenant.state === "PROVISIONING") {
-    tenant = (await registry.transition(result.tenantId, "ACTIVE", { actor, details: { resources: result.resources } })).tenant;
+    tenant = (await registry.transition(result.tenantId, "ACTIVE", { actor, endpoints: result.endpoints, details: { resources: result.resources } })).tenant;
+  } else {
+    tenant = await registry.recordEndpoints(result.tenantId, result.endpoints, { actor });
   }
   if (result.suspended && tenant.state === "ACTIVE") {
     tenant = (await registry.transition(result.tenantId, "SUSPENDED", { actor })).tenant;
@@ -111,7 +112,7 @@ async function recordRotation(registry: TenantRegistry, tenant: Tenant, rotation
     };
     await registry.recordCredentialRotation(tenant.tenantId, { actor: STACK_ACTOR, previousRotation, rotation, details });
   } else if (tenant.credentialRotation !== rotation) {
-    await registry.setCredentialRotation(tenant.tenantId, rotation);
+    await registry.setCredentialRotation(tenant.tenantId, rotation, { actor: STACK_ACTOR, details: { note: "the token the stores hold" } });
   }
 }
 

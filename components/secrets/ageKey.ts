@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { controlPlaneUrlFrom, type ControlPlaneProvider } from "../registry/providerSettings";
+import { configureWith, settingsOf, type ConfiguredProvider, type ProviderInputs } from "../providerRuntime/configuredProvider";
+import { runtimeModule } from "../providerRuntime/runtimeModule";
 
 export const AGE_KEY_PROVIDER_VERSION = "1";
 
@@ -9,31 +10,24 @@ export interface TenantAgeKeyArgs {
   readonly rotation: pulumi.Input<string>;
 }
 
-interface AgeKeyInputs {
-  readonly tenantId: string;
-  readonly rotation: string;
-  readonly providerVersion: string;
-}
+type AgeKeyInputs = ProviderInputs<TenantAgeKeyArgs>;
 
 interface AgeKeyOutputs extends AgeKeyInputs {
   readonly publicKey: string;
   readonly privateKey: string;
 }
 
-const RUNTIME_MODULE = `${__dirname}/ageKeyRuntime`;
-const runtime = () => require(RUNTIME_MODULE) as typeof import("./ageKeyRuntime");
+const runtime = runtimeModule<typeof import("./ageKeyRuntime")>(__dirname, "ageKeyRuntime");
 
-const ageKeyProvider: pulumi.dynamic.ResourceProvider & ControlPlaneProvider = {
-  async configure(req) {
-    this.controlPlaneDbUrl = controlPlaneUrlFrom(req.config);
-  },
+const ageKeyProvider: ConfiguredProvider<string> = {
+  configure: configureWith("controlPlaneDbUrl"),
   async diff(_id, olds: AgeKeyOutputs, news: AgeKeyInputs) {
     const replaces = (["tenantId", "rotation"] as const).filter((key) => olds[key] !== news[key]);
     return { changes: replaces.length > 0 || olds.providerVersion !== news.providerVersion, replaces };
   },
   async create(inputs: AgeKeyInputs) {
     const pair = await runtime().generateAgeKeyPair();
-    await runtime().recordAgePublicKey(this.controlPlaneDbUrl, inputs.tenantId, pair.publicKey);
+    await runtime().recordAgePublicKey(settingsOf(this), inputs.tenantId, pair.publicKey);
     return { id: `${inputs.tenantId}-age-key`, outs: { ...inputs, ...pair } };
   },
   async update(_id, olds: AgeKeyOutputs, news: AgeKeyInputs) {

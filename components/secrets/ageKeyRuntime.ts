@@ -1,5 +1,6 @@
-/** What the age-key provider does, loaded by path in the provider's own process (see registry/providerRuntime.ts). */
-import { createControlPlanePool, TenantRegistry } from "../../controlplane";
+/** What the age-key provider does, loaded by path in the provider host (see providerRuntime/runtimeModule.ts). */
+import { TenantRegistry } from "../../controlplane";
+import { withControlPlane } from "../providerRuntime/controlPlaneConnection";
 
 /** A fresh X25519 age key pair from the age library (`age-encryption`, by age's author). */
 export async function generateAgeKeyPair(): Promise<{ publicKey: string; privateKey: string }> {
@@ -8,13 +9,7 @@ export async function generateAgeKeyPair(): Promise<{ publicKey: string; private
   return { privateKey, publicKey: await age.identityToRecipient(privateKey) };
 }
 
-/** Records the tenant's public key in the registry (`age_public_key`). */
-export async function recordAgePublicKey(controlPlaneDbUrl: string | undefined, tenantId: string, publicKey: string): Promise<void> {
-  if (!controlPlaneDbUrl) throw new Error("the age key provider was not configured: frostbyte:controlPlaneDbUrl is missing");
-  const pool = createControlPlanePool(controlPlaneDbUrl, { max: 1 });
-  try {
-    await new TenantRegistry(pool).setAgePublicKey(tenantId, publicKey);
-  } finally {
-    await pool.end();
-  }
+/** Records the tenant's public key in the registry (`age_public_key`, with TENANT_AGE_KEY_UPDATED by the stack's actor). */
+export async function recordAgePublicKey(controlPlaneDbUrl: string, tenantId: string, publicKey: string): Promise<void> {
+  await withControlPlane(controlPlaneDbUrl, (pool) => new TenantRegistry(pool).setAgePublicKey(tenantId, publicKey, { actor: "pulumi" }));
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { controlPlaneUrlFrom, type ControlPlaneProvider } from "../registry/providerSettings";
+import { configureWith, settingsOf, type ConfiguredProvider } from "../providerRuntime/configuredProvider";
+import { runtimeModule } from "../providerRuntime/runtimeModule";
 import { renderSecretsDocument, type SecretsDocument } from "./secretsDocument";
 
 export const SECRETS_FILE_PROVIDER_VERSION = "1";
@@ -23,27 +24,24 @@ interface SecretsFileOutputs extends SecretsFileInputs {
   readonly sha256: string;
 }
 
-const RUNTIME_MODULE = `${__dirname}/secretsFileRuntime`;
-const runtime = () => require(RUNTIME_MODULE) as typeof import("./secretsFileRuntime");
+const runtime = runtimeModule<typeof import("./secretsFileRuntime")>(__dirname, "secretsFileRuntime");
 
-const secretsFileProvider: pulumi.dynamic.ResourceProvider & ControlPlaneProvider = {
-  async configure(req) {
-    this.controlPlaneDbUrl = controlPlaneUrlFrom(req.config);
-  },
+const secretsFileProvider: ConfiguredProvider<string> = {
+  configure: configureWith("controlPlaneDbUrl"),
   async diff(_id, olds: SecretsFileOutputs, news: SecretsFileInputs) {
     const changed = (["plaintext", "recipients", "providerVersion"] as const).some((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
     return { changes: changed || olds.tenantId !== news.tenantId, replaces: olds.tenantId !== news.tenantId ? ["tenantId"] : [], deleteBeforeReplace: true };
   },
   async create(inputs: SecretsFileInputs) {
-    const sha256 = await runtime().writeSecretsFile(this.controlPlaneDbUrl, inputs.tenantId, inputs.plaintext, inputs.recipients);
+    const sha256 = await runtime().writeSecretsFile(settingsOf(this), inputs.tenantId, inputs.plaintext, inputs.recipients);
     return { id: `${inputs.tenantId}-secrets-file`, outs: { ...inputs, sha256 } };
   },
   async update(_id, _olds: SecretsFileOutputs, news: SecretsFileInputs) {
-    const sha256 = await runtime().writeSecretsFile(this.controlPlaneDbUrl, news.tenantId, news.plaintext, news.recipients);
+    const sha256 = await runtime().writeSecretsFile(settingsOf(this), news.tenantId, news.plaintext, news.recipients);
     return { outs: { ...news, sha256 } };
   },
   async delete(_id, olds: SecretsFileOutputs) {
-    await runtime().removeSecretsFile(this.controlPlaneDbUrl, olds.tenantId);
+    await runtime().removeSecretsFile(settingsOf(this), olds.tenantId);
   },
 };
 

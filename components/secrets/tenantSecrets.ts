@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { generateTenantSecrets, type TenantSecrets } from "../credentials";
-import type { TenantNames } from "../naming";
+import type { TenantNames } from "../../domain";
 import { mintCollectionToken } from "../qdrant";
 import { TenantAgeKey } from "./ageKey";
 import { TenantSecretsFile } from "./secretsFile";

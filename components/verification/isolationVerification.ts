@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { controlPlaneUrlFrom, type ControlPlaneProvider } from "../registry/providerSettings";
+import { configureWith, settingsOf, type ConfiguredProvider, type ProviderInputs } from "../providerRuntime/configuredProvider";
+import { runtimeModule } from "../providerRuntime/runtimeModule";
 import type { IsolationCheckInput } from "./verifyIsolation";
 
 export const ISOLATION_VERIFICATION_VERSION = "1";
@@ -11,29 +12,21 @@ export interface TenantIsolationVerificationArgs {
   readonly storeIds: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-interface VerificationInputs {
-  readonly check: IsolationCheckInput;
-  readonly storeIds: Record<string, string>;
-  readonly providerVersion: string;
-}
+type VerificationInputs = ProviderInputs<TenantIsolationVerificationArgs>;
 
-/** Loaded by path inside each call; see registry/providerRuntime.ts for why it is not captured. */
-const RUNTIME_MODULE = `${__dirname}/isolationRuntime`;
-const runtime = () => require(RUNTIME_MODULE) as typeof import("./isolationRuntime");
+const runtime = runtimeModule<typeof import("./isolationRuntime")>(__dirname, "isolationRuntime");
 
-const isolationVerificationProvider: pulumi.dynamic.ResourceProvider & ControlPlaneProvider = {
-  async configure(req) {
-    this.controlPlaneDbUrl = controlPlaneUrlFrom(req.config);
-  },
+const isolationVerificationProvider: ConfiguredProvider<string> = {
+  configure: configureWith("controlPlaneDbUrl"),
   async diff(_id, olds: VerificationInputs, news: VerificationInputs) {
     return { changes: JSON.stringify(olds) !== JSON.stringify(news) };
   },
   async create(inputs: VerificationInputs) {
-    await runtime().verifyAndRecord(this.controlPlaneDbUrl, inputs.check);
+    await runtime().verifyAndRecord(settingsOf(this), inputs.check);
     return { id: `${inputs.check.tenantId}-isolation`, outs: inputs };
   },
   async update(_id, _olds: VerificationInputs, news: VerificationInputs) {
-    await runtime().verifyAndRecord(this.controlPlaneDbUrl, news.check);
+    await runtime().verifyAndRecord(settingsOf(this), news.check);
     return { outs: news };
   },
   async delete() {

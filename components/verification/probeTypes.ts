@@ -9,7 +9,7 @@ export interface ProbeResult {
   readonly evidence: string;
 }
 
-export { ISOLATION_PROBE_TENANT_ID } from "../naming";
+export { ISOLATION_PROBE_TENANT_ID } from "../../domain";
 
 /** Runs `attempt`; a refusal is the expected outcome, so it comes back as text rather than an error. */
 export async function refusal(attempt: () => Promise<unknown>): Promise<{ denied: boolean; evidence: string }> {

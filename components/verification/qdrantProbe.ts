@@ -1,3 +1,4 @@
+import { qdrantClient } from "../qdrant/adminClient";
 import { refusal, success, type ProbeResult } from "./probeTypes";
 
 export interface QdrantProbeInput {
@@ -13,8 +14,7 @@ function statusOf(error: unknown): number | undefined {
 
 /** Counts the tenant's own collection with its token, then tries to read and write the neighbour's. */
 export async function probeQdrant(input: QdrantProbeInput): Promise<ProbeResult> {
-  const { QdrantClient } = require("@qdrant/js-client-rest") as typeof import("@qdrant/js-client-rest");
-  const client = new QdrantClient({ url: input.url, apiKey: input.token, checkCompatibility: false });
+  const client = qdrantClient(input.url, input.token);
   const own = await success(() => client.count(input.ownCollection));
   let readStatus: number | undefined;
   const read = await refusal(() => client.count(input.foreignCollection).catch((e: unknown) => ((readStatus = statusOf(e)), Promise.reject(e))));

@@ -1,4 +1,4 @@
-import { tenantNames } from "../naming";
+import { tenantNames } from "../../domain";
 import { probeMinio } from "./minioProbe";
 import { probePostgres } from "./postgresProbe";
 import { ISOLATION_PROBE_TENANT_ID, type ProbeResult } from "./probeTypes";

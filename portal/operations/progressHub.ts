@@ -4,7 +4,10 @@
  * entry goes; the database (operation_events) holds the whole stream for later readers.
  */
 import type { ProgressEvent } from "../../stacks";
-import type { Operation, StoredProgress } from "./store";
+import type { Operation, StoredProgress as StoredEvent } from "../../controlplane";
+
+/** One progress event of an operation, numbered. */
+export type StoredProgress = StoredEvent<ProgressEvent>;
 
 /** Someone following one operation (an SSE stream). */
 export interface ProgressFollower {

@@ -3,8 +3,8 @@
  * is in flight. Progress is a record, not the operation: a failed write is reported and dropped,
  * and the operation goes on.
  */
-import type { Queryable } from "../../controlplane";
-import { appendProgress, type StoredProgress } from "./store";
+import { appendProgress, type Queryable } from "../../controlplane";
+import type { StoredProgress } from "./progressHub";
 
 export class ProgressWriter {
   private pending: StoredProgress[] = [];

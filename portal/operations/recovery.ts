@@ -7,10 +7,10 @@
  * stack is cleared, or every later operation on it would be refused as "locked".
  */
 import type pg from "pg";
-import type { TenantRegistry } from "../../controlplane";
-import { TenantStackNotFoundError, type TenantStacks } from "../../stacks";
+import { activeOperations, markFailed, type Operation, type TenantRegistry } from "../../controlplane";
+import { TenantStackNotFoundError } from "../../stacks";
 import { settleFailedOperation } from "./settle";
-import { activeOperations, markFailed, type Operation } from "./store";
+import type { OperationStacks } from "./stacks";
 
 /** The error every interrupted operation ends with. */
 export const INTERRUPTED_BY_RESTART = "interrupted by a portal restart";
@@ -28,7 +28,7 @@ export interface RecoveredOperation {
 export async function recoverInterruptedOperations(
   pool: pg.Pool,
   registry: TenantRegistry,
-  stacks: TenantStacks,
+  stacks: OperationStacks,
   actor: string,
 ): Promise<RecoveredOperation[]> {
   const recovered: RecoveredOperation[] = [];
@@ -42,7 +42,7 @@ export async function recoverInterruptedOperations(
 }
 
 /** Clears the stack's lock; returns why it could not (a missing stack has no lock to clear). */
-async function clearStaleLock(stacks: TenantStacks, tenantId: string): Promise<string | undefined> {
+async function clearStaleLock(stacks: OperationStacks, tenantId: string): Promise<string | undefined> {
   const reservation = stacks.reserve(tenantId, "start-up recovery");
   try {
     await stacks.cancelStaleUpdate(reservation);

@@ -4,14 +4,15 @@
  * tenant (settle.ts). The tenant's reservation is released only when the operation has ended.
  */
 import type pg from "pg";
-import type { JsonObject, Tenant, TenantRegistry } from "../../controlplane";
-import { StackConflictError, type OperationHooks, type StackOperationOutcome, type TenantReservation, type TenantStacks } from "../../stacks";
+import { markFailed, markRunning, markSucceeded, type Operation, type Tenant, type TenantRegistry } from "../../controlplane";
+import { StackConflictError, type OperationHooks, type StackOperationOutcome, type TenantReservation } from "../../stacks";
 import type { PortalMetrics } from "../metrics";
 import { desiredState } from "./kinds";
 import type { ProgressHub } from "./progressHub";
 import { ProgressWriter } from "./progressWriter";
 import { completeDeprovisioning, settleFailedOperation } from "./settle";
-import { markFailed, markRunning, markSucceeded, type Operation } from "./store";
+import type { OperationStacks } from "./stacks";
+import type { JsonObject } from "../../domain";
 
 /** The little logging the runner does. */
 export interface RunnerLog {
@@ -22,7 +23,7 @@ export interface RunnerLog {
 export interface RunnerDeps {
   readonly pool: pg.Pool;
   readonly registry: TenantRegistry;
-  readonly stacks: TenantStacks;
+  readonly stacks: OperationStacks;
   readonly hub: ProgressHub;
   readonly metrics: PortalMetrics;
   /** Applied to every error text before it is stored. */

@@ -5,16 +5,17 @@
  * operation as queued and hand it to the runner. Nothing is touched before validation passes.
  */
 import type pg from "pg";
-import { ConfigValidationError, parseTenantConfig, tenantIdProblem, TENANT_ID_RULE, type ConfigProblem } from "../../components/validation";
-import type { Tenant, TenantRegistry } from "../../controlplane";
-import { beginCredentialRotation, type TenantReservation, type TenantStacks } from "../../stacks";
+import { assertOperationAllowed, ConfigValidationError, parseTenantConfig, tenantIdProblem, TENANT_ID_RULE, type ConfigProblem } from "../../domain";
+import { insertOperation, type Operation, type OperationKind, type Tenant, type TenantRegistry } from "../../controlplane";
+import { beginCredentialRotation, type TenantReservation } from "../../stacks";
 import { mergePatch } from "../mergePatch";
-import { assertOperationAllowed } from "./kinds";
 import type { OperationRunner } from "./runner";
-import { insertOperation, type Operation, type OperationKind } from "./store";
+import type { OperationStacks } from "./stacks";
 
 /** The portal is shutting down and takes no new operation (HTTP 503). */
 export class PortalClosingError extends Error {
+  readonly statusCode = 503;
+
   constructor() {
     super("the portal is shutting down and accepts no new operation");
     this.name = "PortalClosingError";
@@ -33,7 +34,7 @@ export class TenantOperations {
   constructor(
     private readonly pool: pg.Pool,
     private readonly registry: TenantRegistry,
-    private readonly stacks: TenantStacks,
+    private readonly stacks: OperationStacks,
     private readonly runner: OperationRunner,
   ) {}
 
@@ -79,7 +80,7 @@ export class TenantOperations {
   async rotate(id: string, actor: string): Promise<Operation> {
     await this.registry.getTenant(id);
     return this.start(id, "rotate", actor, async () => {
-      await beginCredentialRotation(this.registry, await this.allowed(id, "rotate"));
+      await beginCredentialRotation(this.registry, await this.allowed(id, "rotate"), actor);
     });
   }
 

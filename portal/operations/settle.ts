@@ -4,8 +4,8 @@
  * a plugin, the portal restarted), or a deprovisioning of a stack that held no write-back resources.
  * Every change goes through TenantRegistry.transition, so each writes its §5 event.
  */
-import { TenantNotFoundError, type JsonObject, type TenantRegistry, type TenantState } from "../../controlplane";
-import type { Operation } from "./store";
+import { TenantNotFoundError, type Operation, type TenantRegistry } from "../../controlplane";
+import type { JsonObject, TenantState } from "../../domain";
 
 /** Kinds whose `up` provisions a PENDING tenant. */
 const PROVISIONING_KINDS: ReadonlySet<string> = new Set(["provision", "update_config"]);

@@ -1,8 +1,8 @@
 /** `GET /healthz` (public: the control plane answers a query) and `GET /metrics` (admin: Prometheus text). */
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type pg from "pg";
 import { Type } from "typebox";
-import { requireAdmin } from "../auth";
-import type { PortalApp, PortalContext } from "../context";
-import { errorResponses } from "../schemas/common";
+import { AUTHENTICATED_ERRORS, errorResponses, jsonResponse } from "../schemas/common";
 
 /** How long the health query may take before the control plane counts as unavailable. */
 const HEALTH_TIMEOUT_MS = 2_000;
@@ -16,10 +16,10 @@ const Health = Type.Object(
 );
 
 /** Runs a query the portal depends on (the operations table) within the timeout. */
-async function checkControlPlane(context: PortalContext): Promise<string | undefined> {
+async function checkControlPlane(pool: pg.Pool): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`no answer within ${HEALTH_TIMEOUT_MS} ms`), HEALTH_TIMEOUT_MS)));
-  const query = context.pool.query("SELECT count(*) FROM operations WHERE state IN ('queued', 'running')").then(
+  const query = pool.query("SELECT count(*) FROM operations WHERE state IN ('queued', 'running')").then(
     () => undefined,
     (error: unknown) => (error instanceof Error ? error.message || error.name : String(error)),
   );
@@ -30,12 +30,23 @@ async function checkControlPlane(context: PortalContext): Promise<string | undef
   }
 }
 
-export function registerHealthRoutes(app: PortalApp, context: PortalContext): void {
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/healthz",
-    { config: { public: true }, schema: { summary: "Health: the control plane answers", tags: ["health"], response: { 200: Health, 503: Health } } },
+    {
+      config: { access: "public" },
+      schema: {
+        summary: "Health: the control plane answers",
+        tags: ["health"],
+        response: {
+          200: jsonResponse("the control plane answers", Health),
+          503: jsonResponse("the control-plane database did not answer", Health),
+          ...errorResponses(500),
+        },
+      },
+    },
     async (request, reply) => {
-      const error = await checkControlPlane(context);
+      const error = await checkControlPlane(app.controlPlane);
       if (error === undefined) return { status: "ok" as const, controlPlane: { ok: true } };
       // The database's own words go to the log only: this route answers without a token.
       request.log.warn({ error }, "health check: the control plane did not answer");
@@ -46,18 +57,20 @@ export function registerHealthRoutes(app: PortalApp, context: PortalContext): vo
   app.get(
     "/metrics",
     {
+      config: { access: ["admin"] },
       schema: {
         summary: "Prometheus metrics (admin)",
         tags: ["health"],
         security: [{ bearer: [] }],
-        produces: ["text/plain"],
-        response: { 200: { description: "Prometheus text exposition format 0.0.4", content: { "text/plain": { schema: { type: "string" } } } }, ...errorResponses(401, 403) },
+        response: {
+          200: { description: "Prometheus text exposition format 0.0.4", content: { "text/plain": { schema: { type: "string" } } } },
+          ...errorResponses(...AUTHENTICATED_ERRORS),
+        },
       },
     },
-    async (request, reply) => {
-      requireAdmin(request);
-      const { contentType, text } = await context.metrics.exposition();
+    async (_request, reply) => {
+      const { contentType, text } = await app.metrics.exposition();
       return reply.type(contentType).send(text);
     },
   );
-}
+};

@@ -1,36 +1,45 @@
 /** The operation routes: one operation, and its progress as server-sent events. */
-import type { FastifyRequest } from "fastify";
-import { requireTenantAccess } from "../auth";
-import type { PortalApp, PortalContext } from "../context";
-import { HttpError } from "../errors";
-import { getOperation, type Operation } from "../operations/store";
-import { errorResponses, OperationIdParams } from "../schemas/common";
-import { OperationView, ProgressEvent } from "../schemas/operations";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { getOperation, type Operation } from "../../controlplane";
+import { principalOf } from "../access";
+import { notFound } from "../errors";
+import { AUTHENTICATED_ERRORS, errorResponses, jsonResponse, OperationIdParams } from "../schemas/common";
+import { OperationView, StreamEvent } from "../schemas/operations";
 import { streamOperation } from "../sse";
 import { operationView } from "../views";
 
-/** The operation (404 when unknown), if the token may see its tenant (403 otherwise). */
-async function visibleOperation(request: FastifyRequest, context: PortalContext, id: string): Promise<Operation> {
-  const operation = await getOperation(context.pool, id);
-  if (operation === undefined) throw new HttpError(404, `operation ${id} does not exist`);
-  requireTenantAccess(request, operation.tenantId);
+/** The operation (404 when unknown), if the caller may reach its tenant (403 otherwise). */
+async function visibleOperation(app: FastifyInstance, request: FastifyRequest, id: string): Promise<Operation> {
+  const operation = await getOperation(app.controlPlane, id);
+  if (operation === undefined) throw notFound(`operation ${id} does not exist`);
+  principalOf(request).assertMayReach(operation.tenantId);
   return operation;
 }
 
-export function registerOperationRoutes(app: PortalApp, context: PortalContext): void {
+export const operationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const security = [{ bearer: [] }];
+  const config = { access: ["admin", "tenant"] } as const;
 
   app.get(
     "/operations/:id",
     {
-      schema: { summary: "One operation", tags: ["operations"], security, params: OperationIdParams, response: { 200: OperationView, ...errorResponses(400, 401, 403, 404) } },
+      config,
+      schema: {
+        summary: "One operation",
+        tags: ["operations"],
+        security,
+        params: OperationIdParams,
+        response: { 200: jsonResponse("the operation", OperationView), ...errorResponses(400, 404, ...AUTHENTICATED_ERRORS) },
+      },
     },
-    async (request) => operationView(await visibleOperation(request, context, request.params.id)),
+    async (request) => operationView(await visibleOperation(app, request, request.params.id)),
   );
 
   app.get(
     "/operations/:id/stream",
     {
+      config,
       schema: {
         summary: "The operation's progress as server-sent events",
         description:
@@ -38,16 +47,15 @@ export function registerOperationRoutes(app: PortalApp, context: PortalContext):
         tags: ["operations"],
         security,
         params: OperationIdParams,
-        produces: ["text/event-stream"],
         response: {
-          200: { description: "an event stream", content: { "text/event-stream": { schema: { ...ProgressEvent, description: "data of each `progress` event" } } } },
-          ...errorResponses(400, 401, 403, 404),
+          200: { description: "the event stream; it closes after the `end` event", content: { "text/event-stream": { schema: StreamEvent } } },
+          ...errorResponses(400, 404, ...AUTHENTICATED_ERRORS),
         },
       },
     },
     async (request, reply) => {
-      const operation = await visibleOperation(request, context, request.params.id);
-      await streamOperation(request, reply, operation, context.hub, context.pool);
+      const operation = await visibleOperation(app, request, request.params.id);
+      await streamOperation(request, reply, operation, app.progressHub, app.controlPlane);
     },
   );
-}
+};

@@ -1,6 +1,7 @@
 /** Schemas shared by every route: error answers, path parameters, timestamps. */
 import { Type } from "typebox";
-import { TENANT_ID_RULE } from "../../components/naming";
+import { checkedByDomain } from "./documented";
+import { TENANT_ID_DOCUMENT } from "./tenantRules";
 
 /** One failing path and what is wrong there (the project's ConfigProblem). */
 export const Problem = Type.Object(
@@ -19,20 +20,57 @@ export const ErrorBody = Type.Object(
   { additionalProperties: false, description: "an error; problems names each failing path" },
 );
 
-/** The error answers a route may give, for its `response` schema. */
-export function errorResponses<const C extends readonly (400 | 401 | 403 | 404 | 409 | 503)[]>(...codes: C): Record<C[number], typeof ErrorBody> {
-  return Object.fromEntries(codes.map((code) => [code, ErrorBody])) as Record<C[number], typeof ErrorBody>;
+/** Every error status a route may answer, and when. */
+const ERROR_STATUSES = {
+  400: "the request breaks a rule: problems names each failing path (a parameter, a body key, malformed JSON)",
+  401: "no usable bearer token: none, malformed, unknown or revoked",
+  403: "the token may not do this: another tenant's token, or a tenant token on an admin route",
+  404: "no such tenant or operation",
+  409: "the tenant's state does not allow the operation, another operation on it is queued or running, or the tenant already exists",
+  413: "the body is larger than the portal accepts (1 MiB)",
+  415: "the body is not application/json",
+  500: "an internal error; the message shows nothing of it (see the portal's log)",
+  503: "the portal is shutting down and accepts no new operation",
+} as const;
+
+/** An error status a route may answer. */
+export type ErrorStatus = keyof typeof ERROR_STATUSES;
+
+const WWW_AUTHENTICATE = { "WWW-Authenticate": { type: "string", description: 'the scheme to use: Bearer realm="frostbyte"' } };
+
+/** The error answers a route may give, for its `response` schema: JSON bodies, and the 401's `WWW-Authenticate`. */
+export function errorResponses(...codes: readonly ErrorStatus[]): Record<number, object> {
+  return Object.fromEntries(
+    codes.map((code) => [
+      code,
+      {
+        description: ERROR_STATUSES[code],
+        ...(code === 401 ? { headers: WWW_AUTHENTICATE } : {}),
+        content: { "application/json": { schema: ErrorBody } },
+      },
+    ]),
+  );
+}
+
+/** What every route that needs a token may answer besides its own errors (its token, an internal fault). */
+export const AUTHENTICATED_ERRORS = [401, 403, 500] as const satisfies readonly ErrorStatus[];
+/** What a route with a request body may answer besides (its body's size and content type). */
+export const BODY_ERRORS = [400, 413, 415] as const satisfies readonly ErrorStatus[];
+
+/** A JSON answer of `schema`, with a description. */
+export function jsonResponse(description: string, schema: object, headers?: Record<string, object>): object {
+  return { description, ...(headers ? { headers } : {}), content: { "application/json": { schema } } };
 }
 
 /** An ISO-8601 UTC timestamp. */
 export const Timestamp = Type.String({ format: "date-time" });
 export const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
 
-/** `:id` of a tenant route; the id rule (DESIGN §1) is checked by the project's own validation. */
-export const TenantIdParams = Type.Object({ id: Type.String({ description: `tenant id: ${TENANT_ID_RULE}` }) }, { additionalProperties: false });
+/** `:id` of a tenant route; the id rule (DESIGN §1) is checked by the domain, which names `params.id`. */
+export const TenantIdParams = Type.Object({ id: Type.String(checkedByDomain(TENANT_ID_DOCUMENT)) }, { additionalProperties: false });
 
 /** `:id` of an operation route. */
 export const OperationIdParams = Type.Object({ id: Type.String({ format: "uuid", description: "operation id" }) }, { additionalProperties: false });
 
-/** A JSON object whose keys the project's validation checks (tenant config, endpoints, details). */
+/** A JSON object whose keys the project's validation checks (endpoints, details, results). */
 export const AnyObject = (description: string) => Type.Object({}, { additionalProperties: true, description });

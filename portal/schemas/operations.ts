@@ -1,7 +1,7 @@
 /** Schemas of operations and their progress stream. */
 import { Type, type Static } from "typebox";
 import type { ProgressEvent as StackProgressEvent } from "../../stacks";
-import { OPERATION_KINDS, OPERATION_STATES } from "../operations/store";
+import { OPERATION_KINDS, OPERATION_STATES } from "../../controlplane";
 import { AnyObject, NullableTimestamp, Timestamp } from "./common";
 
 /** An operation: what was asked, by whom, and how it ended. */
@@ -59,3 +59,29 @@ export const ProgressEvent = Type.Union([
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const progressSchemaMatchesType: Same<Static<typeof ProgressEvent>["type"], StackProgressEvent["type"]> = true;
 void progressSchemaMatchesType;
+
+/** A `data` field holding one JSON document of `schema`. */
+const jsonData = (schema: object) => ({ type: "string", contentMediaType: "application/json", contentSchema: schema });
+
+/**
+ * One event of `GET /operations/{id}/stream`, as its fields (`event`, `id`, `data`): OpenAPI 3.2's
+ * way of describing `text/event-stream`, which testers read from `schema` in 3.1 documents too.
+ */
+export const StreamEvent = {
+  description:
+    "one server-sent event: `progress` (id: its sequence number from 1; data: one progress event), or the last one, `end` (data: the finished operation)",
+  oneOf: [
+    {
+      type: "object",
+      required: ["event", "id", "data"],
+      properties: { event: { const: "progress" }, id: { type: "string", pattern: "^[1-9][0-9]*$" }, data: jsonData(ProgressEvent) },
+      additionalProperties: false,
+    },
+    {
+      type: "object",
+      required: ["event", "data"],
+      properties: { event: { const: "end" }, data: jsonData(OperationView) },
+      additionalProperties: false,
+    },
+  ],
+} as const;

@@ -1,22 +1,54 @@
 /** Schemas of the tenant routes: the request bodies, the tenant and its audit events. */
 import { Type, type Static } from "typebox";
-import { AUDIT_EVENT_TYPES, TENANT_STATES } from "../../controlplane";
 import { AnyObject, NullableTimestamp, Timestamp } from "./common";
+import { checkedByDomain, type JsonSchema } from "./documented";
+import { TENANT_ID_DOCUMENT, tenantConfigDocument } from "./tenantRules";
+import { AUDIT_EVENT_TYPES, TENANT_STATES } from "../../domain";
 
-/** A tenant config (DESIGN §6); validated by the project's parseTenantConfig, which names each bad path. */
-export const TenantConfigBody = AnyObject(
-  "tenant config (DESIGN §6): pii, classification, injection, mime_allowlist, generation_enabled, embedding, retention_days, server, network, quotas; missing keys take their defaults, unknown keys are refused",
+const TENANT_CONFIG = tenantConfigDocument();
+
+/**
+ * A JSON merge patch (RFC 7386) of a config of `schema`: every key optional, `null` removes a key
+ * (so it takes its default again), objects merge key by key, anything else replaces the value.
+ */
+function mergePatchDocument(schema: JsonSchema): JsonSchema {
+  const properties = schema["properties"];
+  if (schema["type"] !== "object" || typeof properties !== "object" || properties === null) return schema;
+  const { required: _required, default: _default, ...rest } = schema;
+  return {
+    ...rest,
+    properties: Object.fromEntries(
+      Object.entries(properties as Record<string, JsonSchema>).map(([key, value]) => [key, { anyOf: [mergePatchDocument(value), { type: "null" }] }]),
+    ),
+  };
+}
+
+/** A tenant config (DESIGN §6); checked by the domain's parseTenantConfig, which names each bad path. */
+export const TenantConfigBody = Type.Object(
+  {},
+  {
+    additionalProperties: true,
+    description: "tenant config (DESIGN §6); missing keys take their defaults, unknown keys are refused",
+    ...checkedByDomain(TENANT_CONFIG),
+  },
 );
 
 /** POST /tenants. */
 export const CreateTenantBody = Type.Object(
-  { id: Type.String({ description: "the new tenant's id (DESIGN §1)" }), config: Type.Optional(TenantConfigBody) },
+  { id: Type.String(checkedByDomain({ ...TENANT_ID_DOCUMENT, description: "the new tenant's id (DESIGN §1)" })), config: Type.Optional(TenantConfigBody) },
   { additionalProperties: false },
 );
 export type CreateTenantBody = Static<typeof CreateTenantBody>;
 
 /** PATCH /tenants/:id/config: a JSON merge patch (RFC 7386) of the stored config; null resets a key to its default. */
-export const ConfigPatchBody = AnyObject("a JSON merge patch (RFC 7386) of the tenant's config; the merged config must be valid (DESIGN §6)");
+export const ConfigPatchBody = Type.Object(
+  {},
+  {
+    additionalProperties: true,
+    description: "a JSON merge patch (RFC 7386) of the tenant's config: null resets a key to its default; the merged config must be valid (DESIGN §6)",
+    ...checkedByDomain(mergePatchDocument(TENANT_CONFIG)),
+  },
+);
 
 /** GET /tenants?state=… */
 export const ListTenantsQuery = Type.Object({ state: Type.Optional(Type.Enum([...TENANT_STATES])) }, { additionalProperties: false });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TransitionNotAllowedError, type TenantState } from "../../controlplane";
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../support/controlPlaneDb";
 import { startPostgres, type PostgresServer } from "../support/postgresServer";
+import { type TenantState, TransitionNotAllowedError } from "../../domain";
 
 let server: PostgresServer;
 let db: ControlPlaneDatabase;

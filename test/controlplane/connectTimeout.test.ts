@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../cli/program";
 import { registryState, startProvisioning } from "../../components/registry/providerRuntime";
-import { parseTenantConfig } from "../../components/validation/tenantConfig";
+import { parseTenantConfig } from "../../domain";
 import { controlPlaneClientConfig, ControlPlaneUrlError, createControlPlanePool, isConnectTimeout, migrateControlPlane, MigrationError } from "../../controlplane";
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../support/controlPlaneDb";
 import { memoryIo } from "../support/memoryIo";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completeProvisioning } from "../../components/registry/writeBack";
-import { parseTenantConfig } from "../../components/validation";
+import { parseTenantConfig } from "../../domain";
 import { CredentialRotationError, defaultMigrationsDir, migrateControlPlane, SecretLikeDataError } from "../../controlplane";
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../support/controlPlaneDb";
 import { startPostgres, type PostgresServer } from "../support/postgresServer";
@@ -49,7 +49,7 @@ describe("migration 007_credential_rotation", () => {
   it("applies after 001…006, gives every existing tenant the token initial, and is recorded", async () => {
     expect(await migrateControlPlane(db.migratorUrl, { dir })).toHaveLength(6);
     await server.query("INSERT INTO tenants (tenant_id) VALUES ('before007')", [], db.name);
-    expect(await migrateControlPlane(db.migratorUrl)).toEqual(["007_credential_rotation", "008_rotate_operations", "009_registry_guards", "010_close_control_plane_database"]);
+    expect(await migrateControlPlane(db.migratorUrl)).toEqual(["007_credential_rotation", "008_rotate_operations", "009_registry_guards", "010_close_control_plane_database", "011_audit_every_tenant_change"]);
     expect(await migrateControlPlane(db.migratorUrl)).toEqual([]);
     const row = await server.query<{ credential_rotation: string }>("SELECT credential_rotation FROM tenants WHERE tenant_id = 'before007'", [], db.name);
     expect(row.rows).toEqual([{ credential_rotation: "initial" }]);
@@ -60,7 +60,13 @@ describe("migration 007_credential_rotation", () => {
       await expect(server.query("UPDATE tenants SET credential_rotation = $1 WHERE tenant_id = 'before007'", [bad], db.name)).rejects.toThrow(/tenants_credential_rotation_token/);
     }
     await expect(server.query("UPDATE tenants SET credential_rotation = NULL WHERE tenant_id = 'before007'", [], db.name)).rejects.toThrow(/null value/);
-    await server.query("UPDATE tenants SET credential_rotation = 'r2' WHERE tenant_id = 'before007'", [], db.name);
+    // Since 011 a token change needs its event in the same transaction (here one statement).
+    await server.query(
+      `WITH recorded AS (INSERT INTO audit_events (tenant_id, event_type, actor, details) VALUES ('before007', 'TENANT_ROTATION_TOKEN_UPDATED', 'sql', '{"rotation": "r2"}'))
+       UPDATE tenants SET credential_rotation = 'r2' WHERE tenant_id = 'before007'`,
+      [],
+      db.name,
+    );
   });
 
   it("the event-type CHECK takes TENANT_CREDENTIALS_ROTATED and still refuses unknown types", async () => {
@@ -82,21 +88,23 @@ describe("the registry's rotation writes", () => {
     await db?.close();
   });
 
-  it("a new tenant starts at initial; setCredentialRotation stores the next token without an event", async () => {
+  it("a new tenant starts at initial; setCredentialRotation stores the next token with TENANT_ROTATION_TOKEN_UPDATED (since 011)", async () => {
     expect((await db.registry.getTenant("acme")).credentialRotation).toBe("initial");
     const before = await db.registry.listEvents("acme");
-    const updated = await db.registry.setCredentialRotation("acme", "r2", { expected: "initial" });
+    const updated = await db.registry.setCredentialRotation("acme", "r2", { actor, expected: "initial" });
     expect(updated.credentialRotation).toBe("r2");
     expect(updated.state).toBe("ACTIVE");
-    expect(await db.registry.listEvents("acme")).toEqual(before);
+    const after = await db.registry.listEvents("acme");
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.slice(before.length)).toMatchObject([{ eventType: "TENANT_ROTATION_TOKEN_UPDATED", actor, details: { previous_rotation: "initial", rotation: "r2" } }]);
   });
 
   it("setCredentialRotation refuses a stale expectation and a bad token, changing nothing", async () => {
-    await expect(db.registry.setCredentialRotation("acme", "r3", { expected: "initial" })).rejects.toThrow(
+    await expect(db.registry.setCredentialRotation("acme", "r3", { actor, expected: "initial" })).rejects.toThrow(
       new CredentialRotationError("acme", 'token is "r2", not "initial": another rotation changed it'),
     );
-    await expect(db.registry.setCredentialRotation("acme", "R3")).rejects.toThrow(/credential rotation token "R3": must be a rotation token/);
-    await expect(db.registry.setCredentialRotation("ghost", "r3")).rejects.toThrow(/tenant "ghost" is not in the registry/);
+    await expect(db.registry.setCredentialRotation("acme", "R3", { actor })).rejects.toThrow(/credential rotation token "R3": must be a rotation token/);
+    await expect(db.registry.setCredentialRotation("ghost", "r3", { actor })).rejects.toThrow(/tenant "ghost" is not in the registry/);
     expect((await db.registry.getTenant("acme")).credentialRotation).toBe("r2");
   });
 
@@ -139,7 +147,7 @@ describe("the stack's write-back records an applied rotation (completeProvisioni
     db = await createControlPlaneDatabase(server);
     await db.registry.createTenant("globex", { actor, config: parseTenantConfig({}) });
     await db.registry.transition("globex", "PROVISIONING", { actor });
-    await db.registry.setAgePublicKey("globex", "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p");
+    await db.registry.setAgePublicKey("globex", "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p", { actor });
   });
   afterAll(async () => {
     await db?.close();
@@ -157,7 +165,7 @@ describe("the stack's write-back records an applied rotation (completeProvisioni
   });
 
   it("a changed token is a rotation: the event names the credentials and the new recipient, never a value", async () => {
-    await db.registry.setCredentialRotation("globex", "r2");
+    await db.registry.setCredentialRotation("globex", "r2", { actor });
     await completeProvisioning(db.pool, { tenantId: "globex", endpoints, resources, suspended: false, rotation: "r2", previousRotation: "by-hand" });
     const [event] = await rotations("globex");
     expect(event).toMatchObject({
@@ -182,7 +190,7 @@ describe("the stack's write-back records an applied rotation (completeProvisioni
   });
 
   it("a run that drops a pending token (the stores keep the old one) puts the column back to what they hold", async () => {
-    await db.registry.setCredentialRotation("globex", "r3");
+    await db.registry.setCredentialRotation("globex", "r3", { actor });
     await completeProvisioning(db.pool, { tenantId: "globex", endpoints, resources, suspended: false, rotation: "r2", previousRotation: "r2" });
     expect((await db.registry.getTenant("globex")).credentialRotation).toBe("r2");
     expect(await rotations("globex")).toHaveLength(1);

@@ -99,13 +99,18 @@ describe("a registry change needs its audit event in the same transaction", () =
     expect((await cp.registry.verifyChain("by-hand")).ok).toBe(true);
   });
 
-  it("refuses a config_version bump without TENANT_CONFIG_UPDATED; other columns need no event", async () => {
+  it("refuses a config_version bump without TENANT_CONFIG_UPDATED; since 011 endpoints need their event too", async () => {
     await cp.registry.createTenant("versioned", { actor });
     await expect(superuserTransaction(["UPDATE tenants SET config_version = config_version + 1 WHERE tenant_id = 'versioned'"])).rejects.toThrow(
       'tenant "versioned": config_version 1 -> 2 must be recorded with its TENANT_CONFIG_UPDATED audit event in the same transaction',
     );
-    await superuserTransaction(["UPDATE tenants SET config_version = 2 WHERE tenant_id = 'versioned'", event("versioned", "TENANT_CONFIG_UPDATED")]);
-    await superuserTransaction([`UPDATE tenants SET endpoints = '{"api_url": "https://a.example"}' WHERE tenant_id = 'versioned'`]);
+    // 011: the event must name the new version in its details.
+    await superuserTransaction([
+      "UPDATE tenants SET config_version = 2 WHERE tenant_id = 'versioned'",
+      `INSERT INTO audit_events (tenant_id, event_type, actor, details) VALUES ('versioned', 'TENANT_CONFIG_UPDATED', 'psql', '{"new_config_version": 2}')`,
+    ]);
+    const endpoints = `UPDATE tenants SET endpoints = '{"api_url": "https://a.example"}' WHERE tenant_id = 'versioned'`;
+    await expect(superuserTransaction([endpoints])).rejects.toThrow('tenant "versioned": an endpoints change must be recorded with its TENANT_ENDPOINTS_UPDATED or TENANT_PROVISIONED audit event');
     expect((await cp.registry.getTenant("versioned")).configVersion).toBe(2);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allowedTargets, assertTransition, TENANT_STATES, TransitionNotAllowedError, TRANSITIONS } from "../../controlplane";
+import { allowedTargets, assertTransition, TENANT_STATES, TransitionNotAllowedError, TRANSITIONS } from "../../domain";
 
 describe("lifecycle (DESIGN §3)", () => {
   it("has seven states and thirteen numbered transitions, each writing its §5 event", () => {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  ConfigValidationError,
-  InvalidAgePublicKeyError,
-  InvalidAuditEventError,
-  InvalidTenantIdError,
-  SecretLikeDataError,
-  TenantAlreadyExistsError,
-  TenantNotFoundError,
-} from "../../controlplane";
+import { InvalidAgePublicKeyError, InvalidAuditEventError, SecretLikeDataError, TenantAlreadyExistsError, TenantNotFoundError } from "../../controlplane";
 import { useControlPlaneDatabase } from "../support/controlPlaneFixture";
+import { ConfigValidationError, InvalidTenantIdError } from "../../domain";
 
 const cp = useControlPlaneDatabase();
 const actor = "test-operator";
@@ -59,22 +52,22 @@ describe("TenantRegistry", () => {
   it("records endpoints, refusing secret-looking keys and URLs with credentials", async () => {
     await cp.registry.createTenant("reachable", { actor });
     const endpoints = { api_url: "https://acme.example/api", health_url: "https://acme.example/health", server_ips: ["203.0.113.7"], stores: { redis: "redis://10.0.0.2:6379" } };
-    expect((await cp.registry.recordEndpoints("reachable", endpoints)).endpoints).toEqual(endpoints);
-    await expect(cp.registry.recordEndpoints("reachable", { stores: { redis_password: "x" } })).rejects.toThrow(
+    expect((await cp.registry.recordEndpoints("reachable", endpoints, { actor })).endpoints).toEqual(endpoints);
+    await expect(cp.registry.recordEndpoints("reachable", { stores: { redis_password: "x" } }, { actor })).rejects.toThrow(
       'endpoints.stores.redis_password: a key named like a secret ("password") is not allowed',
     );
-    await expect(cp.registry.recordEndpoints("reachable", { stores: [{ url: "redis://admin:pw@10.0.0.2:6379" }] })).rejects.toThrow(SecretLikeDataError);
-    await expect(cp.registry.recordEndpoints("reachable", { apiKey: "k" })).rejects.toThrow(/endpoints\.apiKey/);
+    await expect(cp.registry.recordEndpoints("reachable", { stores: [{ url: "redis://admin:pw@10.0.0.2:6379" }] }, { actor })).rejects.toThrow(SecretLikeDataError);
+    await expect(cp.registry.recordEndpoints("reachable", { apiKey: "k" }, { actor })).rejects.toThrow(/endpoints\.apiKey/);
     expect((await cp.registry.getTenant("reachable")).endpoints).toEqual(endpoints);
-    await expect(cp.registry.recordEndpoints("nobody", {})).rejects.toThrow(TenantNotFoundError);
+    await expect(cp.registry.recordEndpoints("nobody", {}, { actor })).rejects.toThrow(TenantNotFoundError);
   });
 
   it("stores an age public key and refuses anything else", async () => {
     await cp.registry.createTenant("keyed", { actor });
     const key = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
-    expect((await cp.registry.setAgePublicKey("keyed", key)).agePublicKey).toBe(key);
-    await expect(cp.registry.setAgePublicKey("keyed", "AGE-SECRET-KEY-1XYZ")).rejects.toThrow(InvalidAgePublicKeyError);
-    await expect(cp.registry.setAgePublicKey("keyed", "age1nope")).rejects.toThrow('tenant "keyed": age public key must be an age X25519 public key (age1…)');
+    expect((await cp.registry.setAgePublicKey("keyed", key, { actor })).agePublicKey).toBe(key);
+    await expect(cp.registry.setAgePublicKey("keyed", "AGE-SECRET-KEY-1XYZ", { actor })).rejects.toThrow(InvalidAgePublicKeyError);
+    await expect(cp.registry.setAgePublicKey("keyed", "age1nope", { actor })).rejects.toThrow('tenant "keyed": age public key must be an age X25519 public key (age1…)');
   });
 
   it("appends TENANT_ISOLATION_VERIFIED on its own, but no event that belongs to a change", async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../cli/program";
-import { insertOperation, markFailed } from "../../portal/operations/store";
+import { insertOperation, markFailed } from "../../controlplane";
 import { buildCli, type BuiltCli } from "../support/builtCli";
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../support/controlPlaneDb";
 import { memoryIo } from "../support/memoryIo";

@@ -1,8 +1,8 @@
 import pg from "pg";
 import { describe, expect, it, vi } from "vitest";
-import { TransitionNotAllowedError, TRANSITIONS, type TenantState } from "../../controlplane";
 import { useControlPlaneDatabase } from "../support/controlPlaneFixture";
 import { allStatePairs, pathFromPending } from "../support/lifecyclePaths";
+import { type TenantState, TransitionNotAllowedError, TRANSITIONS } from "../../domain";
 
 const cp = useControlPlaneDatabase();
 const actor = "test-operator";

@@ -11,21 +11,12 @@ import { promisify } from "node:util";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { TenantCredentials, TenantEndpoints } from "../../components";
-import {
-  OFFLINE_STORES,
-  PLATFORM_LABEL,
-  PLATFORM_NETWORKS,
-  PORT_PROXY_CONTAINER,
-  PORT_PROXY_RESOURCES,
-  POSTGRES_ENTRYPOINT_CAPABILITIES,
-  STORE_PORTS,
-  storeContainerName,
-  type OfflineStore,
-} from "../../components/offline";
+import { PLATFORM_LABEL, PLATFORM_NETWORKS, PORT_PROXY_CONTAINER, PORT_PROXY_RESOURCES, POSTGRES_ENTRYPOINT_CAPABILITIES, storeContainerName } from "../../components/offline";
 import { localStack, setStackConfig } from "./support/localStack";
 import { containerRoutes, engineMajorVersion, inspect, namesWithLabel, processUids, type ContainerInfo, type NetworkInfo } from "./support/offlineEngine";
 import { offlineStackConfig, removeLeftovers, startOfflineEnvironment, type OfflineEnvironment } from "./support/offlineEnvironment";
 import { leftovers, reach, readMarkers, writeMarkers, type StoreMarkers } from "./support/offlineStores";
+import { OFFLINE_STORES, STORE_PORTS, type OfflineStore } from "../../domain";
 
 type Outputs = Record<string, { endpoints: TenantEndpoints; credentials: TenantCredentials }>;
 

@@ -31,10 +31,12 @@ interface Run {
   readonly output: string;
 }
 
-function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
+/** Runs `command`; `input`, when given, is its standard input (how a secret reaches `pulumi config set`, never as an argument). */
+function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, input?: string): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
     // Asynchronous on purpose: the hcloud API double answers from this same process.
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+    child.stdin.end(input ?? "");
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -75,13 +77,13 @@ describe("pulumi preview --policy-pack policy (real engine)", () => {
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     };
-    const steps: [string, string[]][] = [
+    const steps: [string, string[], string?][] = [
       ["stack init", ["stack", "init", "e2e", "--non-interactive"]],
-      ["config set hcloud:token", ["config", "set", "--secret", "hcloud:token", HCLOUD_TOKEN]],
+      ["config set hcloud:token", ["config", "set", "--secret", "hcloud:token"], HCLOUD_TOKEN],
       ["config set hcloud:endpoint", ["config", "set", "hcloud:endpoint", hcloud.url]],
     ];
-    for (const [what, args] of steps) {
-      const step = await run(pulumi, args, dir, env);
+    for (const [what, args, input] of steps) {
+      const step = await run(pulumi, args, dir, env, input);
       expect(step.code, `${what} failed:\n${step.output}`).toBe(0);
     }
     return run(pulumi, ["preview", "--non-interactive", "--color", "never", "--policy-pack", POLICY_DIR], dir, env);

@@ -20,7 +20,7 @@ import { copyFile, mkdir, readFile, symlink, writeFile } from "node:fs/promises"
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firewallRules } from "../../components/hetzner/firewallRules";
-import { tenantNames } from "../../components/naming";
+import { tenantNames } from "../../domain";
 import { firewallRuleProblems } from "../../policy/firewallPorts";
 import { POLICY_PACK_NAME } from "../../policy/policies";
 import { describeResource, RESOURCE_TYPES } from "../../policy/resourceTypes";

@@ -15,7 +15,7 @@ import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { TenantCredentials, TenantEndpoints } from "../../components";
-import { createToken } from "../../portal/tokens";
+import { createToken } from "../../controlplane";
 import { localStackConfig, startLocalEnvironment, type LocalEnvironment } from "./support/localEnvironment";
 import { PROJECT_ROOT } from "./support/localStack";
 import { leftovers, reach } from "./support/storeChecks";

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify } from "yaml";
 import type { TenantCredentials, TenantEndpoints } from "../../components";
-import { tenantNames } from "../../components/naming";
+import { tenantNames } from "../../domain";
 import type { SecretsDocument } from "../../components/secrets";
 import { sopsDecryptYaml } from "../../controlplane";
 import { baseConfigFromValues, createTenantStacks, desiredStateFromRegistry, tenantStackName, type TenantStacks } from "../../stacks";

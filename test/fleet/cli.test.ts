@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { runCli } from "../../cli/program";
-import { insertOperation } from "../../portal/operations/store";
+import { insertOperation } from "../../controlplane";
 import { createTenantStacks } from "../../stacks";
 import { STORES_UNREACHABLE, testBaseConfig, TEST_PASSPHRASE } from "../stacks/support/baseConfig";
 import { ensureEngine } from "../stacks/support/engine";

@@ -1,6 +1,6 @@
 /** Registry rows for fleet tests, built with the real config validator. */
-import { parseTenantConfig } from "../../components/validation";
-import type { Tenant, TenantState } from "../../controlplane";
+import { parseTenantConfig, type TenantState } from "../../domain";
+import type { Tenant } from "../../controlplane";
 
 export function tenant(tenantId: string, state: TenantState = "ACTIVE"): Tenant {
   const at = new Date("2025-01-01T00:00:00Z");

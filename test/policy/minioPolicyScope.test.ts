@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { serialisePolicy, tenantBucketPolicy, tenantDenyStatements } from "../../components/minio/bucketPolicy";
-import { tenantNames } from "../../components/naming";
+import { tenantNames } from "../../domain";
 import { minioPolicyOwnBucketOnly, minioPolicyProblems } from "../../policy/minioPolicyScope";
 import { RESOURCE_TYPES } from "../../policy/resourceTypes";
 import { assertHasResourceViolation, assertNoResourceViolations } from "./harness";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tenantNames } from "../../components/naming";
+import { tenantNames } from "../../domain";
 import { FORBIDDEN_REDIS_RULES, REQUIRED_REDIS_DENIALS, redisAclRules } from "../../components/redis/aclRules";
 import { redisAclOwnKeysOnly, redisAclProblems } from "../../policy/redisAclScope";
 import { RESOURCE_TYPES } from "../../policy/resourceTypes";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ISOLATION_PROBE_TENANT_ID, tenantNames } from "../../components/naming";
+import { ISOLATION_PROBE_TENANT_ID, tenantNames } from "../../domain";
 import { RESOURCE_TYPES } from "../../policy/resourceTypes";
 import { nameTemplate, tenantIdOfName } from "../../policy/tenantOfName";
 import { tenantResourcesNamedForTenant } from "../../policy/tenantNaming";

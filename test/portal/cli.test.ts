@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { runCli } from "../../cli/program";
-import { findActiveToken, hashToken } from "../../portal";
+import { findActiveToken, hashToken } from "../../controlplane";
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../support/controlPlaneDb";
 import { memoryIo } from "../support/memoryIo";
 import { startPostgres, type PostgresServer } from "../support/postgresServer";

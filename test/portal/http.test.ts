@@ -3,8 +3,8 @@
  * path, 404 and 409, health, metrics and the OpenAPI document. Real PostgreSQL, real engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createControlPlanePool, TenantRegistry } from "../../controlplane";
-import { buildPortalApp, createToken, OperationRunner, PortalMetrics, ProgressHub, revokeToken, TenantOperations, type ErrorBody } from "../../portal";
+import { createControlPlanePool, createToken, revokeToken, TenantRegistry } from "../../controlplane";
+import { buildPortalApp, OperationRunner, PortalMetrics, ProgressHub, TenantOperations, type ErrorBody } from "../../portal";
 import type { OperationView } from "../../portal/schemas/operations";
 import { startPortalHarness, type PortalHarness } from "./support/harness";
 
@@ -240,7 +240,7 @@ describe("health, metrics, OpenAPI", () => {
       if (route.includes("{id}")) expect(operation.parameters, route).toContainEqual(expect.objectContaining({ name: "id", in: "path" }));
     }
     expect(doc.paths["/tenants"]?.["post"]?.requestBody).toMatchObject({ content: { "application/json": { schema: { required: ["id"] } } } });
-    expect(Object.keys(doc.paths["/tenants"]?.["post"]?.responses ?? {}).sort()).toEqual(["202", "400", "401", "403", "409", "503"]);
+    expect(Object.keys(doc.paths["/tenants"]?.["post"]?.responses ?? {}).sort()).toEqual(["202", "400", "401", "403", "409", "413", "415", "500", "503"]);
     expect(JSON.stringify(doc)).not.toContain("~kind");
   });
 });

@@ -5,8 +5,8 @@
  * control plane.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { INTERRUPTED_BY_RESTART, PortalAlreadyRunningError, startPortal, type Operation } from "../../portal";
-import { getOperation, insertOperation, markRunning } from "../../portal/operations/store";
+import { getOperation, insertOperation, markRunning, type Operation } from "../../controlplane";
+import { INTERRUPTED_BY_RESTART, PortalAlreadyRunningError, startPortal } from "../../portal";
 import { newTenantStacks, startPortalHarness, type PortalHarness } from "./support/harness";
 
 let h: PortalHarness;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseTenantConfig } from "../../components/validation";
+import { parseTenantConfig } from "../../domain";
 import { startProvisioning } from "../../components/registry/providerRuntime";
 import {
   policyFailureDetails,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { describe, expect, it } from "vitest";
-import { ConfigValidationError, parseTenantConfig } from "../../components/validation";
+import { ConfigValidationError, parseTenantConfig } from "../../domain";
 import {
   baseConfigFromValues,
   baseConfigRedactor,

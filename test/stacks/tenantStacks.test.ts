@@ -10,7 +10,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseTenantConfig } from "../../components/validation";
+import { parseTenantConfig } from "../../domain";
 import {
   createTenantStacks,
   StackCommandError,

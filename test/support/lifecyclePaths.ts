@@ -1,4 +1,4 @@
-import { TENANT_STATES, TRANSITIONS, type TenantState } from "../../controlplane";
+import { TENANT_STATES, type TenantState, TRANSITIONS } from "../../domain";
 
 /** Every ordered pair of distinct states (42), with whether DESIGN §3 allows it. */
 export function allStatePairs(): { from: TenantState; to: TenantState; allowed: boolean }[] {

@@ -4,8 +4,7 @@
  * into a tenant stack's config, and read from the registry for every later operation.
  */
 import { describe, expect, it } from "vitest";
-import { tenantNames } from "../../components/naming";
-import { ConfigValidationError, INITIAL_ROTATION, nextRotationToken, parseStackConfig, parseTenantConfig, rotationGeneration, rotationTokenProblem } from "../../components/validation";
+import { ConfigValidationError, INITIAL_ROTATION, nextRotationToken, parseStackConfig, parseTenantConfig, rotationGeneration, rotationTokenProblem, tenantNames } from "../../domain";
 import type { Tenant } from "../../controlplane";
 import { baseConfigFromValues, desiredStateFromRegistry, tenantStackConfig } from "../../stacks";
 import type { Registration } from "../support/pulumiMocks";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ConfigValidationError, parseStackConfig } from "../../components/validation";
+import { ConfigValidationError, parseStackConfig } from "../../domain";
 
 const stackFile = parse(readFileSync(join(__dirname, "../../Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
 

@@ -9,7 +9,7 @@ import {
   parseTenantConfig,
   protectedPortExposure,
   type ExposureRule,
-} from "../../components/validation";
+} from "../../domain";
 
 /** Every public /8: all 256 but 0/8, 10/8, 127/8 and 224/8–255/8, which no internet client connects from. */
 const PUBLIC_EIGHTS: readonly number[] = Array.from({ length: 224 }, (_, i) => i).filter((i) => ![0, 10, 127].includes(i));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCollection, mintCollectionToken, putTokenGrant, tokenGrantPayload } from "../../components/qdrant";
 import { redisAclRules, setAclUser } from "../../components/redis";
-import { tenantNames } from "../../components/naming";
+import { tenantNames } from "../../domain";
 import { probePostgres } from "../../components/verification/postgresProbe";
 import { probeQdrant } from "../../components/verification/qdrantProbe";
 import { probeRedis } from "../../components/verification/redisProbe";

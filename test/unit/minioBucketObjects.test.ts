@@ -4,8 +4,8 @@
  */
 import * as Minio from "minio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { minioAdminSettingsFrom } from "../../components/minio/adminSettings";
 import { emptyBucket } from "../../components/minio/bucketObjectsOperations";
+import { minioAdminSettings } from "../../components/providerRuntime/adminSettings";
 import { startMinio, type MinioServer } from "../support/minioServer";
 
 let minio: MinioServer;
@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 const settings = () =>
-  minioAdminSettingsFrom({ get: (key: string) => ({ "minio:minioServer": minio.endpoint, "minio:minioUser": minio.rootUser, "minio:minioPassword": minio.rootPassword })[key] });
+  minioAdminSettings({ get: (key: string) => ({ "minio:minioServer": minio.endpoint, "minio:minioUser": minio.rootUser, "minio:minioPassword": minio.rootPassword })[key] });
 
 describe("emptying a tenant's versioned bucket before its delete", () => {
   it("deletes every version and delete marker, after which the bucket can be removed", async () => {
@@ -45,6 +45,8 @@ describe("emptying a tenant's versioned bucket before its delete", () => {
   });
 
   it("refuses to run without the admin settings, naming them", () => {
-    expect(() => minioAdminSettingsFrom({ get: () => undefined })).toThrow("minio:minioServer, minio:minioUser and minio:minioPassword must be set");
+    expect(() => minioAdminSettings({ get: () => undefined })).toThrow(
+      "minio:minioServer: is required but not set; minio:minioUser: is required but not set; minio:minioPassword: is required but not set",
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { Client } from "minio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tenantBucketPolicy, type PolicyDocument } from "../../components/minio/bucketPolicy";
-import { tenantNames } from "../../components/naming";
+import { tenantNames } from "../../domain";
 import { minioAdmin, minioAdminOk, type MinioKey } from "../support/minioAdminProbe";
 import { startMinio, type MinioServer } from "../support/minioServer";
 

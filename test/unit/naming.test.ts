@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertTenantId, InvalidTenantIdError, tenantNames } from "../../components/naming";
+import { assertTenantId, InvalidTenantIdError, tenantNames } from "../../domain";
 
 describe("tenantNames (DESIGN §1)", () => {
   it("derives every store name from the id", () => {

@@ -3,10 +3,10 @@
 // offlinePlatform.test.ts; the real engine runs in test/e2e/offlineStack.test.ts.
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { OFFLINE_STORES, type OfflineStore } from "../../components/offline";
 import { promiseOf, type Registration } from "../support/pulumiMocks";
 import { runProgram } from "../support/runProgram";
 import { sampleOfflineStackConfig, sampleStackConfig } from "../support/sampleStackConfig";
+import { OFFLINE_STORES, type OfflineStore } from "../../domain";
 
 const T = {
   platform: "frostbyte:offline:StorePlatform",

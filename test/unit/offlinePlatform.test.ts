@@ -7,26 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  bindAddressProblem,
-  dockerCpusText,
-  dockerHostProblem,
-  imageReferenceProblem,
-  minioContainerSpec,
-  offlineConfigSchema,
-  platformNetworkArgs,
-  portProxyConfig,
-  portProxyContainerArgs,
-  portProxyHealthCommand,
-  POSTGRES_ENTRYPOINT_CAPABILITIES,
-  postgresContainerSpec,
-  qdrantContainerSpec,
-  redisContainerSpec,
-  redisHealthCommand,
-  redisStartScript,
-  storeContainerArgs,
-} from "../../components/offline";
+import { dockerCpusText, minioContainerSpec, platformNetworkArgs, portProxyConfig, portProxyContainerArgs, portProxyHealthCommand, POSTGRES_ENTRYPOINT_CAPABILITIES, postgresContainerSpec, qdrantContainerSpec, redisContainerSpec, redisHealthCommand, redisStartScript, storeContainerArgs } from "../../components/offline";
 import { freePort } from "../support/freePort";
+import { bindAddressProblem, dockerHostProblem, imageReferenceProblem, offlineConfigSchema } from "../../domain";
 
 describe("frostbyte:offline rules, as pure functions", () => {
   it("publishes only on a private or loopback IPv4 address", () => {

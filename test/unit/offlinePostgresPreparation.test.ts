@@ -4,7 +4,7 @@
 // `frostbyte db prepare-tenant-server` is what closes them; offline, the platform runs that server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminUrlOf, prepareOfflinePostgres } from "../../components/offline";
-import { postgresAdminSettingsFrom } from "../../components/postgres/adminSettings";
+import { postgresAdminSettings } from "../../components/providerRuntime/adminSettings";
 import { startPostgres, type PostgresServer } from "../support/postgresServer";
 
 describe("the offline platform's PostgreSQL preparation, against a real server", () => {
@@ -57,9 +57,9 @@ describe("the admin settings the PostgreSQL dynamic providers read from stack co
   it("default sslmode as the stack config does: disable in offline mode, whose containers serve no TLS, require online", () => {
     // The README's offline example leaves postgresql:sslmode out; the session cutoff then asked the
     // platform's PostgreSQL for TLS on every suspension and rotation.
-    expect(postgresAdminSettingsFrom(config({ ...base, "frostbyte:mode": "offline" })).sslmode).toBe("disable");
-    expect(postgresAdminSettingsFrom(config({ ...base, "frostbyte:mode": "online" })).sslmode).toBe("require");
-    expect(postgresAdminSettingsFrom(config(base)).sslmode).toBe("require");
-    expect(postgresAdminSettingsFrom(config({ ...base, "frostbyte:mode": "offline", "postgresql:sslmode": "require" })).sslmode).toBe("require");
+    expect(postgresAdminSettings(config({ ...base, "frostbyte:mode": "offline" })).sslmode).toBe("disable");
+    expect(postgresAdminSettings(config({ ...base, "frostbyte:mode": "online" })).sslmode).toBe("require");
+    expect(postgresAdminSettings(config(base)).sslmode).toBe("require");
+    expect(postgresAdminSettings(config({ ...base, "frostbyte:mode": "offline", "postgresql:sslmode": "require" })).sslmode).toBe("require");
   });
 });

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { tenantNames } from "../../components/naming";
-import { isWorldCidr, protectedPortsIn } from "../../components/validation";
+import { isWorldCidr, protectedPortsIn, tenantNames } from "../../domain";
 import { promiseOf, type Registration } from "../support/pulumiMocks";
 import { runProgram } from "../support/runProgram";
 import { sampleOfflineStackConfig, sampleStackConfig } from "../support/sampleStackConfig";

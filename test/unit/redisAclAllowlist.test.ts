@@ -6,7 +6,7 @@
  */
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tenantNames } from "../../components/naming";
+import { tenantNames } from "../../domain";
 import { KEYLESS_COMMANDS_ALLOWED, METADATA_COMMANDS_REFUSED, redisAclRules, setAclUser } from "../../components/redis";
 import { startRedis, type RedisServer } from "../support/redisServer";
 

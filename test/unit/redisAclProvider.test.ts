@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tenantNames } from "../../components/naming";
+import { tenantNames } from "../../domain";
 import { deleteAclUser, getAclLine, getAclUser, redisAclRules, setAclUser, type RedisAdminSettings } from "../../components/redis";
 import { startRedis, type RedisServer } from "../support/redisServer";
 

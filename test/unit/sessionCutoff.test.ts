@@ -6,7 +6,7 @@
 import pg from "pg";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tenantNames } from "../../components/naming";
+import { tenantNames } from "../../domain";
 import { terminateRoleSessions } from "../../components/postgres/sessionCutoff";
 import { cutoffNeeded } from "../../components/postgres/sessionCutoffResource";
 import { disconnectAclUser, redisAclRules, setAclUser, updateEndsSessions } from "../../components/redis";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseTenantConfig } from "../../components/validation";
+import { parseTenantConfig } from "../../domain";
 import { redactError } from "../../components/registry/failureHook";
 import { finishDeprovisioning, finishProvisioning, registryState, startDeprovisioning, startProvisioning } from "../../components/registry/providerRuntime";
 import { recordFailure } from "../../components/registry/writeBack";

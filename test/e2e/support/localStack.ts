@@ -2,18 +2,24 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { LocalWorkspace, type ConfigMap, type Stack } from "@pulumi/pulumi/automation";
+import { upsertStackConfig } from "../../../stacks/configWriter";
 
 /** The project root: Pulumi.yaml, and bin/ built by `npm run build`. */
 export const PROJECT_ROOT = resolve(__dirname, "../../..");
 
 /**
  * A stack of the project's own program on a file backend in a temp dir, driven by the Automation
- * API with the real engine (the CLI and plugins on PATH from scripts/setup-engine.sh).
+ * API with the real engine (the CLI and plugins on PATH from scripts/setup-engine.sh). `workDir`
+ * (default: this checkout) and `stateDir` (default: a new temp dir) place it elsewhere.
  */
-export async function localStack(stackName: string, config: { values: Record<string, unknown>; secretKeys: readonly string[] }): Promise<{ stack: Stack; stateDir: string }> {
-  const stateDir = await mkdtemp(join(tmpdir(), "frostbyte-state-"));
+export async function localStack(
+  stackName: string,
+  config: { values: Record<string, unknown>; secretKeys: readonly string[] },
+  where: { readonly workDir?: string; readonly stateDir?: string } = {},
+): Promise<{ stack: Stack; stateDir: string }> {
+  const stateDir = where.stateDir ?? (await mkdtemp(join(tmpdir(), "frostbyte-state-")));
   const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName, workDir: PROJECT_ROOT },
+    { stackName, workDir: where.workDir ?? PROJECT_ROOT },
     {
       envVars: {
         PULUMI_BACKEND_URL: `file://${stateDir}`,
@@ -28,7 +34,7 @@ export async function localStack(stackName: string, config: { values: Record<str
   return { stack, stateDir };
 }
 
-/** Replaces the stack's config: objects as JSON text, as `pulumi config set` stores them. */
+/** Sets the stack's config (other keys are kept): objects as JSON text, as `pulumi config set` stores them. */
 export async function setStackConfig(stack: Stack, config: { values: Record<string, unknown>; secretKeys: readonly string[] }): Promise<void> {
   const map: ConfigMap = Object.fromEntries(
     Object.entries(config.values).map(([key, value]) => [
@@ -36,5 +42,6 @@ export async function setStackConfig(stack: Stack, config: { values: Record<stri
       { value: typeof value === "string" ? value : JSON.stringify(value), secret: config.secretKeys.includes(key) },
     ]),
   );
-  await stack.setAllConfig(map);
+  // As the product writes it: secrets through stdin, never on a command line.
+  await upsertStackConfig(stack, map);
 }

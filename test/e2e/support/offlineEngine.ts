@@ -5,7 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { OFFLINE_STORES, type OfflineConfig } from "../../../components/offline";
+import { OFFLINE_STORES, type OfflineConfig } from "../../../domain";
 
 const run = promisify(execFile);
 

@@ -5,11 +5,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { generateAgeKeyPair } from "../../../components/secrets/ageKeyRuntime";
-import { OFFLINE_STORES, PLATFORM_LABEL, PLATFORM_NETWORKS, PORT_PROXY_CONTAINER, storeContainerName, type OfflineStore } from "../../../components/offline";
+import { PLATFORM_LABEL, PLATFORM_NETWORKS, PORT_PROXY_CONTAINER, storeContainerName } from "../../../components/offline";
 import { createControlPlaneDatabase, MIGRATION_ROLE, RUNTIME_LOGIN, type ControlPlaneDatabase } from "../../support/controlPlaneDb";
 import { freePort } from "../../support/freePort";
 import { startPostgres, type PostgresServer } from "../../support/postgresServer";
 import { docker, inspect, namesWithLabel, offlineEngine, type OfflineEngine } from "./offlineEngine";
+import { OFFLINE_STORES, type OfflineStore } from "../../../domain";
 
 /** The stores' admin credentials, exactly what the stack config gives the providers. */
 export interface OfflineAdmins {

@@ -7,7 +7,8 @@
  * test database.
  */
 import type { LightMyRequestResponse } from "fastify";
-import { openPortal, createToken, type Portal, type PortalApp } from "../../../portal";
+import { createToken } from "../../../controlplane";
+import { openPortal, type Portal, type PortalApp } from "../../../portal";
 import type { OperationView } from "../../../portal/schemas/operations";
 import { createTenantStacks, type TenantStacks } from "../../../stacks";
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../../support/controlPlaneDb";

@@ -1,7 +1,8 @@
 /**
- * The audit event types of DESIGN §5, plus TENANT_CREDENTIALS_ROTATED (an addition: a rotation
- * changes no state, so §5 has no event for it); the database's CHECK on `audit_events.event_type`
- * (migrations 002, 007) lists the same eleven.
+ * The audit event types of DESIGN §5, plus four additions for registry changes §5 has no event for:
+ * TENANT_CREDENTIALS_ROTATED (an applied rotation, migration 007), TENANT_ENDPOINTS_UPDATED,
+ * TENANT_AGE_KEY_UPDATED and TENANT_ROTATION_TOKEN_UPDATED (migration 011: every change of a tenant
+ * row is recorded). The database's CHECK on `audit_events.event_type` lists the same fourteen.
  */
 export const AUDIT_EVENT_TYPES = [
   "TENANT_CREATED",
@@ -15,6 +16,9 @@ export const AUDIT_EVENT_TYPES = [
   "TENANT_DEPROVISION_STARTED",
   "TENANT_DEPROVISIONED",
   "TENANT_CREDENTIALS_ROTATED",
+  "TENANT_ENDPOINTS_UPDATED",
+  "TENANT_AGE_KEY_UPDATED",
+  "TENANT_ROTATION_TOKEN_UPDATED",
 ] as const;
 
 /** One of the §5 audit event types. */

@@ -9,6 +9,9 @@ export interface ConfigProblem {
 
 /** Thrown when a config (stack config §8 or tenant config §6) breaks its contract. Never carries a secret value. */
 export class ConfigValidationError extends Error {
+  /** The HTTP status the portal answers it with (Bad Request). */
+  readonly statusCode = 400;
+
   constructor(readonly problems: readonly ConfigProblem[]) {
     super(problems.map((p) => `${p.path}: ${p.message}`).join("; "));
     this.name = "ConfigValidationError";

@@ -2,7 +2,7 @@
  * The tenant lifecycle of DESIGN §3 as data: seven states, thirteen transitions, and the audit
  * event (§5) each transition writes. Pure; the database trigger in migrations/001 keeps the same table.
  */
-import { TransitionNotAllowedError } from "./errors";
+import { TransitionNotAllowedError } from "./lifecycleErrors";
 import type { AuditEventType } from "./eventTypes";
 
 export const TENANT_STATES = ["PENDING", "PROVISIONING", "ACTIVE", "SUSPENDED", "DEPROVISIONING", "DEPROVISIONED", "FAILED"] as const;

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { connectTimeoutProblem } from "../../controlplane/connectTimeout";
+import { AGE_RECIPIENT_PATTERN, AGE_RECIPIENT_RULE } from "../ageRecipient";
+import { connectTimeoutProblem } from "./connectTimeout";
 import { tenantIdProblem, TENANT_ID_RULE } from "../naming";
 import { ConfigValidationError, problemsFromZod, type ConfigProblem } from "./errors";
-import { offlineConfigSchema, offlineStoreProblems, type OfflineConfig } from "./offlineConfig";
+import { offlineConfigSchema, offlineStoreProblems, type OfflineConfig } from "../offline/config";
 import { INITIAL_ROTATION, ROTATION_TOKEN_PATTERN, ROTATION_TOKEN_RULE } from "./rotation";
 import { tenantConfigSchema, type TenantConfig } from "./tenantConfig";
 
@@ -44,9 +45,7 @@ const url = (protocols: readonly string[]) =>
   );
 
 const nonEmpty = z.string().min(1, { error: "must not be empty" });
-/** An age X25519 recipient: `age1` and 58 bech32 characters. */
-export const AGE_RECIPIENT_PATTERN = /^age1[02-9ac-hj-np-z]{58}$/;
-const ageRecipient = z.string().regex(AGE_RECIPIENT_PATTERN, { error: "must be an age X25519 public key (age1…)" });
+const ageRecipient = z.string().regex(AGE_RECIPIENT_PATTERN, { error: AGE_RECIPIENT_RULE });
 const hostPort = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, { error: "must be host:port" });
 const booleanText = z.enum(["true", "false"]).transform((v) => v === "true");
 
@@ -54,7 +53,7 @@ const booleanText = z.enum(["true", "false"]).transform((v) => v === "true");
  * Every stack-config key the program reads (DESIGN §8), by its full name. Values arrive as Pulumi
  * stores them: strings, with objects as JSON text.
  */
-const keySchemas = {
+export const keySchemas = {
   "frostbyte:mode": z.enum(["online", "offline"]),
   "frostbyte:tenants": tenants,
   "frostbyte:controlPlaneDbUrl": url(["postgres:", "postgresql:"]).check((ctx) => {
@@ -81,11 +80,11 @@ const keySchemas = {
 } as const;
 
 type KeySchemas = typeof keySchemas;
-type FullKey = keyof KeySchemas;
-type Parsed<K extends FullKey> = z.output<KeySchemas[K]>;
+export type FullKey = keyof KeySchemas;
+export type Parsed<K extends FullKey> = z.output<KeySchemas[K]>;
 
 /** Keys whose values are objects or lists, stored by Pulumi as JSON text. */
-const JSON_KEYS: ReadonlySet<FullKey> = new Set([
+export const JSON_KEYS: ReadonlySet<FullKey> = new Set([
   "frostbyte:tenants",
   "frostbyte:qdrant",
   "frostbyte:redis",

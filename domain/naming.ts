@@ -12,6 +12,9 @@ export const TENANT_ID_RULE = `must match ${TENANT_ID_PATTERN.source} (${TENANT_
 
 /** Thrown for a tenant id that breaks DESIGN §1; the message names the id and the rule. */
 export class InvalidTenantIdError extends Error {
+  /** The HTTP status the portal answers it with (Bad Request). */
+  readonly statusCode = 400;
+
   constructor(readonly tenantId: string, readonly reason: string) {
     super(`tenant id ${JSON.stringify(tenantId)}: ${TENANT_ID_RULE}; ${reason}`);
     this.name = "InvalidTenantIdError";

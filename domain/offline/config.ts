@@ -1,17 +1,6 @@
 import { z } from "zod";
-import { OFFLINE_STORES, storeVolumeName, type OfflineStore } from "../offline/names";
-import type { ConfigProblem } from "./errors";
-
-/** The port each store listens on, inside its container and, by default, on the bind address. */
-export const STORE_PORTS: Readonly<Record<OfflineStore, number>> = { postgres: 5432, redis: 6379, minio: 9000, qdrant: 6333 };
-
-/** Memory (MiB) and CPU limits a store container gets unless `frostbyte:offline.resources` says otherwise. */
-export const DEFAULT_STORE_RESOURCES: Readonly<Record<OfflineStore, { readonly memoryMb: number; readonly cpus: number }>> = {
-  postgres: { memoryMb: 2048, cpus: 2 },
-  redis: { memoryMb: 1024, cpus: 1 },
-  minio: { memoryMb: 2048, cpus: 2 },
-  qdrant: { memoryMb: 4096, cpus: 2 },
-};
+import { DEFAULT_STORE_RESOURCES, OFFLINE_STORES, offlineStoreAddresses, STORE_PORTS, storeVolumeName, type OfflineStore } from "./stores";
+import type { ConfigProblem } from "../config/errors";
 
 /** Address blocks a store may be published on: private (RFC 1918), shared (RFC 6598) and loopback. */
 const BIND_BLOCKS: ReadonlyArray<readonly [string, number, number]> = [
@@ -159,18 +148,6 @@ export const offlineConfigSchema = z
 export type OfflineConfig = z.output<typeof offlineConfigSchema>;
 /** What a stack may write under `frostbyte:offline`. */
 export type OfflineConfigInput = z.input<typeof offlineConfigSchema>;
-
-/** Where a store is reached in offline mode: the bind address and its published port. */
-export interface OfflineStoreAddress {
-  readonly host: string;
-  readonly port: number;
-}
-
-/** Every store's address in offline mode; the engine host reaches the stores only there. */
-export function offlineStoreAddresses(offline: Pick<OfflineConfig, "bindAddress" | "ports">): Readonly<Record<OfflineStore, OfflineStoreAddress>> {
-  const at = (store: OfflineStore) => ({ host: offline.bindAddress, port: offline.ports[store] });
-  return { postgres: at("postgres"), redis: at("redis"), minio: at("minio"), qdrant: at("qdrant") };
-}
 
 /** The store settings of the rest of the stack config that must agree with the offline platform. */
 export interface OfflineStoreSettings {

@@ -10,6 +10,9 @@ export const HETZNER_LOCATIONS = ["fsn1", "nbg1", "hel1", "ash", "hil", "sin"] a
 
 const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: "must be an IPv4 or IPv6 CIDR, e.g. 203.0.113.0/24" });
 
+/** Text the registry can store: PostgreSQL's jsonb holds no NUL character (U+0000). */
+const freeText = z.string().regex(/^[^\x00]*$/, { error: "must not contain the NUL character (U+0000)" });
+
 const portSpec = z
   .union([z.int(), z.string()])
   .transform((value) => String(value))
@@ -17,7 +20,7 @@ const portSpec = z
 
 const ingressRule = z
   .strictObject({
-    description: z.string().max(255).optional(),
+    description: freeText.max(255).optional(),
     protocol: z.enum(["tcp", "udp", "icmp"]),
     port: portSpec.optional(),
     source_ips: z.array(cidr).min(1, { error: "must list at least one CIDR" }),
@@ -89,7 +92,8 @@ function unique<T>(items: readonly T[]): boolean {
 
 /** The schema of a tenant's config (DESIGN §6); missing keys take the defaults, unknown keys are errors. */
 export const tenantConfigSchema = z.strictObject({
-  config_version: z.int().min(1).default(1),
+  // The registry stores it in an INT column.
+  config_version: z.int().min(1).max(2_147_483_647).default(1),
   pii: z.strictObject({ mode: z.enum(["redact", "flag", "block"]).default("redact") }).prefault({}),
   classification: z
     .strictObject({
@@ -107,7 +111,7 @@ export const tenantConfigSchema = z.strictObject({
   generation_enabled: z.boolean().default(false),
   embedding: z
     .strictObject({
-      model: z.string().min(1).max(128).default("nomic-embed-text-v1.5"),
+      model: freeText.min(1).max(128).default("nomic-embed-text-v1.5"),
       dimensions: z.literal(EMBEDDING_DIMENSIONS, { error: `must be ${EMBEDDING_DIMENSIONS}` }).default(EMBEDDING_DIMENSIONS),
     })
     .prefault({}),

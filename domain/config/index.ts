@@ -1,0 +1,7 @@
+/** Validation of everything that enters the program: tenant config (§6) and stack config (§8). */
+export * from "./connectTimeout";
+export * from "./errors";
+export * from "./network";
+export * from "./rotation";
+export * from "./tenantConfig";
+export * from "./stackConfig";

@@ -1,0 +1,57 @@
+/**
+ * What a tenant in each lifecycle state (DESIGN §3) allows: the one table the portal's operations,
+ * the `frostbyte tenant` commands and the fleet read before anything is touched. The stack's program
+ * moves the tenant through the transitions while it runs; this table only refuses an operation that
+ * makes no sense for the state the tenant is in.
+ */
+import type { TenantState } from "./lifecycle";
+
+/** The operations on one tenant's stack, as the portal and the operations table name them. */
+export const TENANT_OPERATION_KINDS = ["provision", "preview", "update_config", "suspend", "resume", "deprovision", "rotate"] as const;
+/** What an operation does to the tenant's stack. */
+export type TenantOperationKind = (typeof TENANT_OPERATION_KINDS)[number];
+
+/** An operation the table decides: one tenant's, or a fleet run (`frostbyte fleet preview|up|drift`) over its stack. */
+export type StateOperation = TenantOperationKind | "fleet";
+
+/**
+ * Per state, the operations it allows. `provision` starts only from the PENDING row it creates.
+ * The fleet acts on settled, failed and unfinished tenants (PROVISIONING without a portal operation
+ * is an `up` that was killed, which the fleet's `up` resumes), never on one being destroyed: an `up`
+ * would bring back what a destroy was removing.
+ */
+export const STATE_ALLOWS: Readonly<Record<TenantState, readonly StateOperation[]>> = {
+  PENDING: ["provision", "preview", "update_config", "deprovision"],
+  PROVISIONING: ["fleet"],
+  ACTIVE: ["preview", "update_config", "suspend", "rotate", "deprovision", "fleet"],
+  SUSPENDED: ["preview", "update_config", "resume", "deprovision", "fleet"],
+  DEPROVISIONING: [],
+  DEPROVISIONED: [],
+  FAILED: ["preview", "update_config", "deprovision", "fleet"],
+};
+
+/** Whether a tenant in `state` allows `operation`. */
+export function operationAllowed(state: TenantState, operation: StateOperation): boolean {
+  return STATE_ALLOWS[state].includes(operation);
+}
+
+/** The states that allow `operation`, in lifecycle order. */
+export function statesAllowing(operation: StateOperation): TenantState[] {
+  return (Object.keys(STATE_ALLOWS) as TenantState[]).filter((state) => operationAllowed(state, operation));
+}
+
+/** The tenant's state does not allow the operation (the portal answers 409). */
+export class TenantStateConflictError extends Error {
+  /** The HTTP status the portal answers it with (Conflict). */
+  readonly statusCode = 409;
+
+  constructor(readonly tenantId: string, readonly state: TenantState, readonly operation: StateOperation) {
+    super(`tenant "${tenantId}" is ${state}; ${operation} needs ${statesAllowing(operation).join(" or ")}`);
+    this.name = "TenantStateConflictError";
+  }
+}
+
+/** Throws {@link TenantStateConflictError} unless the tenant's state allows `operation`. */
+export function assertOperationAllowed(tenant: { readonly tenantId: string; readonly state: TenantState }, operation: StateOperation): void {
+  if (!operationAllowed(tenant.state, operation)) throw new TenantStateConflictError(tenant.tenantId, tenant.state, operation);
+}
