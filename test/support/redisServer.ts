@@ -45,11 +45,13 @@ export async function startRedis(options: { aclFile?: boolean } = {}): Promise<R
   const port = await freePort();
   const adminPassword = randomBytes(16).toString("hex");
   const aclFilePath = options.aclFile ? join(dir, "users.acl") : undefined;
-  if (aclFilePath) await writeFile(aclFilePath, `user default on >${adminPassword} ~* &* +@all\n`);
-  const auth = aclFilePath ? ["--aclfile", aclFilePath] : ["--requirepass", adminPassword];
+  if (aclFilePath) await writeFile(aclFilePath, `user default on >${adminPassword} ~* &* +@all\n`, { mode: 0o600 });
+  // The password is in a file, never on redis-server's command line (readable in /proc/*/cmdline).
+  const configFile = join(dir, "redis.conf");
+  await writeFile(configFile, aclFilePath ? `aclfile ${aclFilePath}\n` : `requirepass ${adminPassword}\n`, { mode: 0o600 });
   const child = spawn(
     "redis-server",
-    ["--bind", "127.0.0.1", "--port", String(port), "--dir", dir, "--save", "", "--appendonly", "no", ...auth, "--protected-mode", "yes"],
+    [configFile, "--bind", "127.0.0.1", "--port", String(port), "--dir", dir, "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
     { stdio: "ignore" },
   );
   const url = `redis://127.0.0.1:${port}`;
