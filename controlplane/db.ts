@@ -1,6 +1,6 @@
 /** The pooled connection to the control-plane database, and the one way to run a transaction on it. */
 import pg from "pg";
-import { connectTimeoutMillis, connectTimeoutProblem } from "../domain";
+import { controlPlaneTimeoutProblem, controlPlaneTimeouts } from "../domain";
 import { ControlPlaneTimeoutError, ControlPlaneUrlError } from "./errors";
 
 /** Options of {@link createControlPlanePool}. */
@@ -17,12 +17,34 @@ export function assertControlPlaneUrl(url: string): string {
   return url;
 }
 
+/** node-postgres settings of every control-plane connection. */
+export interface ControlPlaneClientConfig {
+  readonly connectionString: string;
+  readonly connectionTimeoutMillis: number;
+  readonly statement_timeout: number;
+  readonly lock_timeout: number;
+  readonly idle_in_transaction_session_timeout: number;
+  readonly query_timeout: number;
+  readonly keepAlive: true;
+}
+
 /**
- * node-postgres settings for the control-plane URL, with a connect timeout: without one, a host
- * that accepts the TCP connection and never answers would hang every command (see connectTimeout.ts).
+ * node-postgres settings for the control-plane URL, with every time bound of
+ * domain/config/controlPlaneTimeouts.ts: without them, a host that accepts the TCP connection and
+ * never answers, a statement waiting on a lock, or a stopped server would hang a command, a portal
+ * operation or the stack's write-back without limit.
  */
-export function controlPlaneClientConfig(url: string): { connectionString: string; connectionTimeoutMillis: number } {
-  return { connectionString: url, connectionTimeoutMillis: connectTimeoutMillis(parseControlPlaneUrl(url)) };
+export function controlPlaneClientConfig(url: string): ControlPlaneClientConfig {
+  const bounds = controlPlaneTimeouts(parseControlPlaneUrl(url));
+  return {
+    connectionString: url,
+    connectionTimeoutMillis: bounds.connect_timeout * 1000,
+    statement_timeout: bounds.statement_timeout,
+    lock_timeout: bounds.lock_timeout,
+    idle_in_transaction_session_timeout: bounds.idle_in_transaction_session_timeout,
+    query_timeout: bounds.query_timeout,
+    keepAlive: true,
+  };
 }
 
 function parseControlPlaneUrl(url: string): URL {
@@ -35,7 +57,7 @@ function parseControlPlaneUrl(url: string): URL {
   if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
     throw new ControlPlaneUrlError(`has scheme ${JSON.stringify(parsed.protocol.replace(/:$/, ""))}; expected postgres or postgresql`);
   }
-  const timeoutProblem = connectTimeoutProblem(parsed);
+  const timeoutProblem = controlPlaneTimeoutProblem(parsed);
   if (timeoutProblem !== undefined) throw new ControlPlaneUrlError(timeoutProblem);
   return parsed;
 }

@@ -1,5 +1,5 @@
 /** Validation of everything that enters the program: tenant config (§6) and stack config (§8). */
-export * from "./connectTimeout";
+export * from "./controlPlaneTimeouts";
 export * from "./errors";
 export * from "./network";
 export * from "./rotation";

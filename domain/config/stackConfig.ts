@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AGE_RECIPIENT_PATTERN, AGE_RECIPIENT_RULE } from "../ageRecipient";
-import { connectTimeoutProblem } from "./connectTimeout";
+import { controlPlaneTimeoutProblem } from "./controlPlaneTimeouts";
 import { tenantIdProblem, TENANT_ID_RULE } from "../naming";
 import { ConfigValidationError, problemsFromZod, type ConfigProblem } from "./errors";
 import { offlineConfigSchema, offlineStoreProblems, type OfflineConfig } from "../offline/config";
@@ -53,11 +53,11 @@ const booleanText = z.enum(["true", "false"]).transform((v) => v === "true");
  * Every stack-config key the program reads (DESIGN §8), by its full name. Values arrive as Pulumi
  * stores them: strings, with objects as JSON text.
  */
-export const keySchemas = {
+const keySchemas = {
   "frostbyte:mode": z.enum(["online", "offline"]),
   "frostbyte:tenants": tenants,
   "frostbyte:controlPlaneDbUrl": url(["postgres:", "postgresql:"]).check((ctx) => {
-    const problem = URL.canParse(ctx.value) ? connectTimeoutProblem(new URL(ctx.value)) : undefined;
+    const problem = URL.canParse(ctx.value) ? controlPlaneTimeoutProblem(new URL(ctx.value)) : undefined;
     if (problem !== undefined) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
   }),
   "frostbyte:qdrant": z.strictObject({ url: url(["http:", "https:"]), apiKey: nonEmpty }),
@@ -84,7 +84,7 @@ export type FullKey = keyof KeySchemas;
 export type Parsed<K extends FullKey> = z.output<KeySchemas[K]>;
 
 /** Keys whose values are objects or lists, stored by Pulumi as JSON text. */
-export const JSON_KEYS: ReadonlySet<FullKey> = new Set([
+const JSON_KEYS: ReadonlySet<FullKey> = new Set([
   "frostbyte:tenants",
   "frostbyte:qdrant",
   "frostbyte:redis",
@@ -138,35 +138,41 @@ export interface StackConfig {
 export type RawConfigReader = (fullKey: string) => string | undefined;
 
 /**
+ * Reads and validates one stack-config key (`fallback` when it is unset or empty), adding what is
+ * wrong to `problems`. The program's parse below and the dynamic providers' reader
+ * (components/providerRuntime/adminSettings.ts) both read every key through it.
+ */
+export function readConfigValue<K extends FullKey>(read: RawConfigReader, problems: ConfigProblem[], key: K, required: boolean, fallback?: Parsed<K>): Parsed<K> | undefined {
+  const raw = read(key);
+  if (raw === undefined || raw === "") {
+    if (fallback !== undefined) return fallback;
+    if (required) problems.push({ path: key, message: "is required but not set" });
+    return undefined;
+  }
+  let candidate: unknown = raw;
+  if (JSON_KEYS.has(key)) {
+    try {
+      candidate = JSON.parse(raw);
+    } catch {
+      problems.push({ path: key, message: "is not valid JSON (set it with pulumi config set --path or as a YAML object)" });
+      return undefined;
+    }
+  }
+  const result = keySchemas[key].safeParse(candidate);
+  if (!result.success) {
+    problems.push(...problemsFromZod(key, result.error));
+    return undefined;
+  }
+  return result.data as Parsed<K>;
+}
+
+/**
  * Validates the whole stack configuration (DESIGN §8) and fills in defaults. Every problem is
  * collected and reported at once, each naming its key and path; secret values are never quoted.
  */
 export function parseStackConfig(read: RawConfigReader): StackConfig {
   const problems: ConfigProblem[] = [];
-
-  function value<K extends FullKey>(key: K, required: boolean, fallback?: Parsed<K>): Parsed<K> | undefined {
-    const raw = read(key);
-    if (raw === undefined || raw === "") {
-      if (fallback !== undefined) return fallback;
-      if (required) problems.push({ path: key, message: "is required but not set" });
-      return undefined;
-    }
-    let candidate: unknown = raw;
-    if (JSON_KEYS.has(key)) {
-      try {
-        candidate = JSON.parse(raw);
-      } catch {
-        problems.push({ path: key, message: "is not valid JSON (set it with pulumi config set --path or as a YAML object)" });
-        return undefined;
-      }
-    }
-    const result = keySchemas[key].safeParse(candidate);
-    if (!result.success) {
-      problems.push(...problemsFromZod(key, result.error));
-      return undefined;
-    }
-    return result.data as Parsed<K>;
-  }
+  const value = <K extends FullKey>(key: K, required: boolean, fallback?: Parsed<K>) => readConfigValue(read, problems, key, required, fallback);
 
   const mode = value("frostbyte:mode", false, "online") ?? "online";
   const online = mode === "online";
