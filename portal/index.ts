@@ -4,7 +4,7 @@
  * operations), answered 202 and followed by id or as server-sent events; its bearer tokens are the
  * control plane's API tokens.
  */
-export { type Access, Principal, principalOf, type Role } from "./access";
+export { type Access, Principal, principalOf, registerAccessControl, type Role } from "./access";
 export { buildPortalApp, PORTAL_API_VERSION, type PortalAppOptions } from "./app";
 export { errorAnswer, forbidden, HttpError, methodNotAllowed, notFound, schemaIssuePath, unauthorized, type ErrorAnswer, type ErrorBody, type HttpErrorOptions } from "./errors";
 export { acquirePortalLock, PortalAlreadyRunningError, type PortalLock } from "./instanceLock";

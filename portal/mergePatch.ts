@@ -17,3 +17,16 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   }
   return result;
 }
+
+/**
+ * The paths (under `root`) of the keys a patch removes with `null` that `target` does not have. For
+ * a target with every default filled in (a stored tenant config), these are keys the config does not
+ * know: refused like any other unknown key, even though removing them would change nothing.
+ */
+export function absentRemovals(target: unknown, patch: unknown, root: string): string[] {
+  if (!isObject(patch)) return [];
+  const base = isObject(target) ? target : {};
+  return Object.entries(patch).flatMap(([key, value]) =>
+    value === null ? (Object.hasOwn(base, key) ? [] : [`${root}.${key}`]) : absentRemovals(base[key], value, `${root}.${key}`),
+  );
+}

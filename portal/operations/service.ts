@@ -5,10 +5,10 @@
  * operation as queued and hand it to the runner. Nothing is touched before validation passes.
  */
 import type pg from "pg";
-import { assertOperationAllowed, ConfigValidationError, parseTenantConfig, tenantIdProblem, TENANT_ID_RULE, type ConfigProblem } from "../../domain";
+import { assertOperationAllowed, ConfigValidationError, parseTenantConfig, tenantIdProblem, TENANT_ID_RULE, type ConfigProblem, type TenantConfig } from "../../domain";
 import { insertOperation, type Operation, type OperationKind, type Tenant, type TenantRegistry } from "../../controlplane";
 import { beginCredentialRotation, type TenantReservation } from "../../stacks";
-import { mergePatch } from "../mergePatch";
+import { absentRemovals, mergePatch } from "../mergePatch";
 import type { OperationRunner } from "./runner";
 import type { OperationStacks } from "./stacks";
 
@@ -26,6 +26,20 @@ export class PortalClosingError extends Error {
 export function tenantIdPathProblem(id: string, path: string): ConfigProblem | undefined {
   const problem = tenantIdProblem(id);
   return problem === undefined ? undefined : { path, message: `tenant id ${JSON.stringify(id)}: ${TENANT_ID_RULE}; ${problem}` };
+}
+
+/** The tenant's config with the merge patch applied, validated; a removed key the config does not know is refused too. */
+function mergedConfig(tenant: Tenant, patch: unknown): TenantConfig {
+  const unknown: ConfigProblem[] = absentRemovals(tenant.config, patch, "config").map((path) => ({ path, message: "unknown key" }));
+  let merged: TenantConfig;
+  try {
+    merged = parseTenantConfig(mergePatch(tenant.config, patch), "config");
+  } catch (error) {
+    if (error instanceof ConfigValidationError && unknown.length > 0) throw new ConfigValidationError([...error.problems, ...unknown]);
+    throw error;
+  }
+  if (unknown.length > 0) throw new ConfigValidationError(unknown);
+  return merged;
 }
 
 export class TenantOperations {
@@ -65,7 +79,7 @@ export class TenantOperations {
    * whole; stored with TENANT_CONFIG_UPDATED, then `up`. An empty patch re-runs `up` (a retry).
    */
   async updateConfig(id: string, patch: unknown, actor: string): Promise<Operation> {
-    const merge = (tenant: Tenant) => parseTenantConfig(mergePatch(tenant.config, patch), "config");
+    const merge = (tenant: Tenant) => mergedConfig(tenant, patch);
     merge(await this.registry.getTenant(id));
     return this.start(id, "update_config", actor, async () => {
       const tenant = await this.allowed(id, "update_config");
