@@ -32,7 +32,6 @@ const storeEndpoints = platform
 const tenants = config.tenants.map(
   (entry) =>
     new Tenant(entry.id, {
-      tenantId: entry.id,
       config: entry.config,
       mode: config.mode,
       suspended: entry.suspended,

@@ -4,6 +4,7 @@ import { createTenantFirewall, createTenantNetwork, createTenantServer, PRIVATE_
 import { createTenantStorage } from "./minio";
 import { assertTenantId, EMBEDDING_DIMENSIONS, INITIAL_ROTATION, type JsonObject, type Mode, parseTenantConfig, rotationTokenProblem, type TenantConfig, tenantNames, type TenantNames } from "../domain";
 import { createTenantDatabase } from "./postgres";
+import { partName } from "./partOptions";
 import type { StoreProviders } from "./providers";
 import { QdrantCollection, QdrantTokenGrant } from "./qdrant";
 import { RedisAclUser, redisAclRules } from "./redis";
@@ -13,10 +14,8 @@ import { monitorAcceptsErrorHooks, TenantProvisioningComplete, TenantProvisionin
 
 export const TENANT_TYPE = "frostbyte:tenant:Tenant";
 
-/** Everything one tenant is built from. */
+/** Everything one tenant is built from, but its id: the id is the component's name. */
 export interface TenantArgs {
-  /** The tenant id (DESIGN §1); every name derives from it. */
-  readonly tenantId: string;
   /** The tenant's config (DESIGN §6); validated again here, defaults filled in. */
   readonly config: TenantConfig;
   /** `online` adds the Hetzner network, firewall and server; `offline` uses only the stores. */
@@ -61,6 +60,9 @@ export interface TenantCredentials {
  * One tenant of the platform: its private Hetzner network, firewall and server (online mode), its
  * MinIO bucket and user, PostgreSQL database and role, Qdrant collection and Redis ACL user, each
  * reachable only with the tenant's own generated credentials.
+ *
+ * Its name is its tenant id (DESIGN §1), so there is one identity: `new Tenant("acme", args)`.
+ * Every child is named `{tenantId}-{role}` (partName in partOptions.ts).
  */
 export class Tenant extends pulumi.ComponentResource {
   readonly tenantId: string;
@@ -68,15 +70,15 @@ export class Tenant extends pulumi.ComponentResource {
   readonly endpoints: pulumi.Output<TenantEndpoints>;
   readonly credentials: pulumi.Output<TenantCredentials>;
 
-  constructor(name: string, args: TenantArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(id: string, args: TenantArgs, opts?: pulumi.ComponentResourceOptions) {
     // Refuse bad input before anything, the component itself included, is registered.
-    const tenantId = assertTenantId(args.tenantId);
+    const tenantId = assertTenantId(id);
     const config = parseTenantConfig(args.config, `tenant "${tenantId}".config`);
     if (args.mode === "online" && !args.providers.hcloud) throw new Error(`tenant "${tenantId}": online mode needs an hcloud provider`);
     const rotation = args.credentialRotation ?? INITIAL_ROTATION;
     const rotationProblem = rotationTokenProblem(rotation);
     if (rotationProblem !== undefined) throw new Error(`tenant "${tenantId}".credentialRotation: ${rotationProblem}`);
-    super(TENANT_TYPE, name, {}, opts);
+    super(TENANT_TYPE, tenantId, {}, opts);
 
     this.tenantId = tenantId;
     this.names = tenantNames(tenantId);
@@ -84,9 +86,8 @@ export class Tenant extends pulumi.ComponentResource {
     const suspended = args.suspended ?? false;
 
     // Write-back, first half: the tenant is PROVISIONING before anything else is touched.
-    const start = new TenantProvisioningStart(`${name}-provisioning-start`, { tenantId, config }, { parent: this });
+    const start = new TenantProvisioningStart(partName(tenantId, "provisioning-start"), { tenantId, config }, { parent: this });
     const material = createTenantSecretMaterial(
-      name,
       names,
       {
         rotation,
@@ -124,13 +125,13 @@ export class Tenant extends pulumi.ComponentResource {
       { ...storeOpts, provider: args.providers.postgresql },
     );
     const collection = new QdrantCollection(
-      `${name}-qdrant-collection`,
+      partName(tenantId, "qdrant-collection"),
       { tenantId, name: names.qdrant.collection, vectorSize: EMBEDDING_DIMENSIONS, distance: "Cosine" },
       storeOpts,
     );
-    const qdrantGrant = new QdrantTokenGrant(`${name}-qdrant-token-grant`, { tenantId, rotation, enabled: !suspended }, storeOpts);
+    const qdrantGrant = new QdrantTokenGrant(partName(tenantId, "qdrant-token-grant"), { tenantId, rotation, enabled: !suspended }, storeOpts);
     const redisUser = new RedisAclUser(
-      `${name}-redis-acl-user`,
+      partName(tenantId, "redis-acl-user"),
       { username: names.redis.user, rules: redisAclRules(names, !suspended), password: secrets.redisPassword },
       storeOpts,
     );
@@ -175,7 +176,7 @@ export class Tenant extends pulumi.ComponentResource {
     };
     const storeIds = Object.fromEntries(Object.entries(provisioned).map(([role, resource]) => [role, resource.id]));
     const verification = new TenantIsolationVerification(
-      `${name}-isolation-verification`,
+      partName(tenantId, "isolation-verification"),
       {
         check: pulumi.secret(
           pulumi.all([this.credentials, this.endpoints]).apply(([credentials, endpoints]) => ({
@@ -191,7 +192,7 @@ export class Tenant extends pulumi.ComponentResource {
       { ...storeOpts, dependsOn: Object.values(provisioned) },
     );
     new TenantProvisioningComplete(
-      `${name}-provisioning-complete`,
+      partName(tenantId, "provisioning-complete"),
       {
         tenantId,
         endpoints: this.endpoints.apply((endpoints) => ({ ...endpoints }) as JsonObject),

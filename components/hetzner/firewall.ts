@@ -1,7 +1,7 @@
 import * as hcloud from "@pulumi/hcloud";
 import type { TenantConfig, TenantNames } from "../../domain";
 import { firewallRules } from "./firewallRules";
-import type { PartOptions } from "../partOptions";
+import { tenantPart, type PartOptions } from "../partOptions";
 
 /** The tenant's firewall: default deny inbound, rules rendered from config. */
 export function createTenantFirewall(
@@ -10,9 +10,10 @@ export function createTenantFirewall(
   suspended: boolean,
   opts: PartOptions<hcloud.Provider>,
 ): hcloud.Firewall {
+  const [name, options] = tenantPart(names, "hetzner-firewall", opts);
   return new hcloud.Firewall(
-    names.hetzner.firewall,
+    name,
     { name: names.hetzner.firewall, labels: { ...names.hetzner.labels }, rules: firewallRules(network, suspended) },
-    opts,
+    options,
   );
 }

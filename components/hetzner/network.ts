@@ -1,7 +1,7 @@
 import * as hcloud from "@pulumi/hcloud";
 import type { TenantConfig, TenantNames } from "../../domain";
 import { networkZoneOf, PRIVATE_NETWORK } from "./placement";
-import type { PartOptions } from "../partOptions";
+import { tenantPart, type PartOptions } from "../partOptions";
 
 export interface TenantNetwork {
   readonly network: hcloud.Network;
@@ -14,20 +14,22 @@ export function createTenantNetwork(
   server: TenantConfig["server"],
   opts: PartOptions<hcloud.Provider>,
 ): TenantNetwork {
+  const [networkName, networkOpts] = tenantPart(names, "hetzner-network", opts);
   const network = new hcloud.Network(
-    names.hetzner.network,
+    networkName,
     { name: names.hetzner.network, ipRange: PRIVATE_NETWORK.ipRange, labels: { ...names.hetzner.labels } },
-    opts,
+    networkOpts,
   );
+  const [subnetName, subnetOpts] = tenantPart(names, "hetzner-subnet", opts);
   const subnet = new hcloud.NetworkSubnet(
-    `${names.hetzner.network}-subnet`,
+    subnetName,
     {
       networkId: network.id.apply((id) => Number(id)),
       type: "cloud",
       networkZone: networkZoneOf(server.location),
       ipRange: PRIVATE_NETWORK.subnet,
     },
-    opts,
+    subnetOpts,
   );
   return { network, subnet };
 }

@@ -3,7 +3,7 @@ import type { TenantConfig, TenantNames } from "../../domain";
 import { renderCloudInit } from "./cloudInit";
 import type { TenantNetwork } from "./network";
 import { PRIVATE_NETWORK } from "./placement";
-import type { PartOptions } from "../partOptions";
+import { tenantPart, type PartOptions } from "../partOptions";
 
 /** The tenant's data-plane server, on its private network and behind its firewall. */
 export function createTenantServer(
@@ -12,8 +12,10 @@ export function createTenantServer(
   attachments: { network: TenantNetwork; firewall: hcloud.Firewall },
   opts: PartOptions<hcloud.Provider>,
 ): hcloud.Server {
+  // The server joins the network through its subnet, so the subnet must exist first.
+  const [name, options] = tenantPart(names, "hetzner-server", { ...opts, dependsOn: [...(opts.dependsOn ?? []), attachments.network.subnet] });
   return new hcloud.Server(
-    names.hetzner.server,
+    name,
     {
       name: names.hetzner.server,
       serverType: server.type,
@@ -33,7 +35,6 @@ export function createTenantServer(
       }),
       shutdownBeforeDeletion: true,
     },
-    // The server joins the network through its subnet, so the subnet must exist first.
-    { ...opts, dependsOn: [...(opts.dependsOn ?? []), attachments.network.subnet] },
+    options,
   );
 }

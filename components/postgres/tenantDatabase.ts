@@ -1,7 +1,7 @@
 import * as postgresql from "@pulumi/postgresql";
 import type * as pulumi from "@pulumi/pulumi";
 import type { TenantNames } from "../../domain";
-import type { PartOptions } from "../partOptions";
+import { tenantPart, type PartOptions } from "../partOptions";
 import { PostgresSessionCutoff } from "./sessionCutoffResource";
 
 /** The role flags DESIGN §2 fixes; `login` is dropped only while the tenant is suspended. */
@@ -33,22 +33,22 @@ export function createTenantDatabase(
   opts: PartOptions<postgresql.Provider>,
 ): TenantDatabase {
   const { database: databaseName, role: roleName } = names.postgres;
+  const [rolePart, roleOpts] = tenantPart(names, "postgres-role", { ...opts, additionalSecretOutputs: ["password"] });
   const role = new postgresql.Role(
-    roleName,
+    rolePart,
     { name: roleName, password: args.password, connectionLimit: args.connectionLimit, ...tenantRoleFlags(args.suspended) },
-    { ...opts, additionalSecretOutputs: ["password"] },
+    roleOpts,
   );
-  const database = new postgresql.Database(databaseName, { name: databaseName, owner: role.name }, opts);
+  const [databasePart, databaseOpts] = tenantPart(names, "postgres-database", opts);
+  const database = new postgresql.Database(databasePart, { name: databaseName, owner: role.name }, databaseOpts);
+  const [revokePart, revokeOpts] = tenantPart(names, "postgres-public-revoke", opts);
   const publicRevoke = new postgresql.Grant(
-    `${databaseName}-revoke-public`,
+    revokePart,
     { database: database.name, role: "public", objectType: "database", privileges: [] },
-    opts,
+    revokeOpts,
   );
   const { provider: _provider, ...dynamicOpts } = opts;
-  const sessionCutoff = new PostgresSessionCutoff(
-    `${roleName}-session-cutoff`,
-    { role: role.name, suspended: args.suspended, rotation: args.rotation },
-    { ...dynamicOpts, dependsOn: [...(opts.dependsOn ?? []), role] },
-  );
+  const [cutoffPart, cutoffOpts] = tenantPart(names, "postgres-session-cutoff", { ...dynamicOpts, dependsOn: [...(opts.dependsOn ?? []), role] });
+  const sessionCutoff = new PostgresSessionCutoff(cutoffPart, { role: role.name, suspended: args.suspended, rotation: args.rotation }, cutoffOpts);
   return { role, database, publicRevoke, sessionCutoff };
 }

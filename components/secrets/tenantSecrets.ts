@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { generateTenantSecrets, type TenantSecrets } from "../credentials";
 import type { TenantNames } from "../../domain";
+import { partName } from "../partOptions";
 import { mintCollectionToken } from "../qdrant";
 import { TenantAgeKey } from "./ageKey";
 import { TenantSecretsFile } from "./secretsFile";
@@ -25,18 +26,17 @@ export interface TenantSecretMaterialArgs {
  * file holding them, encrypted to the tenant's key and the operators' recipients.
  */
 export function createTenantSecretMaterial(
-  name: string,
   names: TenantNames,
   args: TenantSecretMaterialArgs,
   opts: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] },
 ): TenantSecretMaterial {
-  const ageKey = new TenantAgeKey(`${name}-age-key`, { tenantId: names.tenantId, rotation: args.rotation }, opts);
-  const generated = generateTenantSecrets(name, args.rotation, { parent: opts.parent, dependsOn: [ageKey] });
+  const ageKey = new TenantAgeKey(partName(names.tenantId, "age-key"), { tenantId: names.tenantId, rotation: args.rotation }, opts);
+  const generated = generateTenantSecrets(names.tenantId, args.rotation, { parent: opts.parent, dependsOn: [ageKey] });
   const qdrantToken = pulumi.secret(
     pulumi.output(args.qdrantAdminKey).apply((key) => mintCollectionToken(key, names.tenantId, names.qdrant.collection, args.rotation)),
   );
   const secretsFile = new TenantSecretsFile(
-    `${name}-secrets-file`,
+    partName(names.tenantId, "secrets-file"),
     {
       tenantId: names.tenantId,
       document: pulumi.all([generated.minioSecretKey, generated.postgresPassword, generated.redisPassword, qdrantToken]).apply(

@@ -82,10 +82,10 @@ describe("the policy pack on the program's own resources (mocks)", () => {
     // the secrets file's plaintext (the age key's private key is an output the mocks compute).
     expect(flagged).toEqual(
       new Set([
-        `${RESOURCE_TYPES.minioUser}::tenant-acme`,
-        `${RESOURCE_TYPES.minioUser}::tenant-globex-eu`,
-        `${RESOURCE_TYPES.postgresRole}::tenant_acme_app`,
-        `${RESOURCE_TYPES.postgresRole}::tenant_globex_eu_app`,
+        `${RESOURCE_TYPES.minioUser}::acme-minio-user`,
+        `${RESOURCE_TYPES.minioUser}::globex-eu-minio-user`,
+        `${RESOURCE_TYPES.postgresRole}::acme-postgres-role`,
+        `${RESOURCE_TYPES.postgresRole}::globex-eu-postgres-role`,
         `${RESOURCE_TYPES.redisAclUser}::acme-redis-acl-user`,
         `${RESOURCE_TYPES.redisAclUser}::globex-eu-redis-acl-user`,
         `${RESOURCE_TYPES.secretsFile}::acme-secrets-file`,

@@ -4,8 +4,9 @@
  * into a tenant stack's config, and read from the registry for every later operation.
  */
 import { describe, expect, it } from "vitest";
-import { ConfigValidationError, INITIAL_ROTATION, nextRotationToken, parseStackConfig, parseTenantConfig, rotationGeneration, rotationTokenProblem, tenantNames } from "../../domain";
+import { ConfigValidationError, INITIAL_ROTATION, nextRotationToken, parseStackConfig, parseTenantConfig, rotationGeneration, rotationTokenProblem } from "../../domain";
 import type { Tenant } from "../../controlplane";
+import { partName, type TenantPartRole } from "../../components/partOptions";
 import { baseConfigFromValues, desiredStateFromRegistry, tenantStackConfig } from "../../stacks";
 import type { Registration } from "../support/pulumiMocks";
 import { runProgram } from "../support/runProgram";
@@ -112,11 +113,10 @@ describe("the program passes the token to every keeper and to the write-back (mo
   });
 
   it("MinIO: the user depends on the policy and the attachment is deleted with the user", () => {
-    const names = tenantNames("acme").minio;
-    const byName = (type: string, name: string) => registrations.find((r) => r.type === type && r.name === name);
-    const user = byName("minio:index/iamUser:IamUser", names.user);
-    const policy = byName("minio:index/iamPolicy:IamPolicy", names.policy);
-    const attachment = byName("minio:index/iamUserPolicyAttachment:IamUserPolicyAttachment", `${names.user}-policy`);
+    const byName = (type: string, role: TenantPartRole) => registrations.find((r) => r.type === type && r.name === partName("acme", role));
+    const user = byName("minio:index/iamUser:IamUser", "minio-user");
+    const policy = byName("minio:index/iamPolicy:IamPolicy", "minio-policy");
+    const attachment = byName("minio:index/iamUserPolicyAttachment:IamUserPolicyAttachment", "minio-policy-attachment");
     expect(user?.inputs).toMatchObject({ updateSecret: false, disableUser: false });
     // A destroy deletes dependents first: the user before the policy it depends on.
     expect(user?.dependencies).toContain(policy?.urn);
