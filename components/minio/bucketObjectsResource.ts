@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configureWith, settingsOf, type ConfiguredProvider } from "../providerRuntime/configuredProvider";
+import { keyDiff } from "../providerRuntime/keyDiff";
 import { runtimeModule } from "../providerRuntime/runtimeModule";
 import type { MinioAdminSettings } from "./adminSettings";
 
@@ -16,8 +17,7 @@ const operations = runtimeModule<typeof import("./bucketObjectsOperations")>(__d
 const bucketObjectsProvider: ConfiguredProvider<MinioAdminSettings> = {
   configure: configureWith("minioAdminSettings"),
   async diff(_id, olds: BucketObjectsInputs, news: BucketObjectsInputs) {
-    const replaces = (["tenantId", "bucket"] as const).filter((key) => olds[key] !== news[key]);
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+    return keyDiff(olds, news, [], ["tenantId", "bucket"], true);
   },
   async create(inputs: BucketObjectsInputs) {
     if (!(await operations().bucketExists(settingsOf(this), inputs.bucket))) throw new Error(`MinIO bucket "${inputs.bucket}" does not exist`);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configureWith, settingsOf, type ConfiguredProvider, type ProviderInputs } from "../providerRuntime/configuredProvider";
+import { keyDiff } from "../providerRuntime/keyDiff";
 import { runtimeModule } from "../providerRuntime/runtimeModule";
 import type { PostgresAdminSettings } from "./adminSettings";
 
@@ -33,8 +34,7 @@ const operations = runtimeModule<typeof import("./sessionCutoff")>(__dirname, "s
 const sessionCutoffProvider: ConfiguredProvider<PostgresAdminSettings> = {
   configure: configureWith("postgresAdminSettings"),
   async diff(_id, olds: CutoffInputs, news: CutoffInputs) {
-    const changes = (["role", "suspended", "rotation", "providerVersion"] as const).some((key) => olds[key] !== news[key]);
-    return { changes, replaces: olds.role !== news.role ? ["role"] : [], deleteBeforeReplace: false };
+    return keyDiff(olds, news, ["suspended", "rotation", "providerVersion"], ["role"]);
   },
   async create(inputs: CutoffInputs) {
     if (cutoffNeeded(undefined, inputs)) await operations().terminateRoleSessions(settingsOf(this), inputs.role);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configureWith, settingsOf, type ConfiguredProvider, type ProviderInputs } from "../providerRuntime/configuredProvider";
+import { keyDiff } from "../providerRuntime/keyDiff";
 import { runtimeModule } from "../providerRuntime/runtimeModule";
 import type { QdrantAdminSettings } from "./adminSettings";
 import type { Distance } from "./collectionOperations";
@@ -38,9 +39,9 @@ const qdrantCollectionProvider: ConfiguredProvider<QdrantAdminSettings> = {
     return { inputs: news, failures };
   },
   async diff(_id, olds: CollectionOutputs, news: CollectionInputs) {
-    const replaces = REPLACING_KEYS.filter((key) => olds[key] !== news[key]);
-    const changes = replaces.length > 0 || olds.tenantId !== news.tenantId || olds.providerVersion !== news.providerVersion;
-    return { changes, replaces, deleteBeforeReplace: replaces.includes("name") ? false : true };
+    const diff = keyDiff<CollectionInputs>(olds, news, ["tenantId", "providerVersion"], REPLACING_KEYS);
+    // A new name can be created beside the old collection; the same name must be freed first.
+    return { ...diff, deleteBeforeReplace: !diff.replaces?.includes("name") };
   },
   async create(inputs: CollectionInputs) {
     await operations().createCollection(settingsOf(this), inputs);

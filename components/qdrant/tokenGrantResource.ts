@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configureWith, settingsOf, type ConfiguredProvider, type ProviderInputs } from "../providerRuntime/configuredProvider";
+import { keyDiff } from "../providerRuntime/keyDiff";
 import { runtimeModule } from "../providerRuntime/runtimeModule";
 import type { QdrantAdminSettings } from "./adminSettings";
 import { tokenGrantPayload } from "./tokenGrant";
@@ -25,8 +26,7 @@ const operations = runtimeModule<typeof import("./tokenGrantOperations")>(__dirn
 const qdrantTokenGrantProvider: ConfiguredProvider<QdrantAdminSettings> = {
   configure: configureWith("qdrantAdminSettings"),
   async diff(_id, olds: GrantOutputs, news: GrantInputs) {
-    const changes = (["tenantId", "rotation", "enabled", "providerVersion"] as const).some((key) => olds[key] !== news[key]);
-    return { changes, replaces: olds.tenantId !== news.tenantId ? ["tenantId"] : [], deleteBeforeReplace: true };
+    return keyDiff<GrantInputs>(olds, news, ["rotation", "enabled", "providerVersion"], ["tenantId"], true);
   },
   async create(inputs: GrantInputs) {
     const id = await operations().putTokenGrant(settingsOf(this), tokenGrantPayload(inputs.tenantId, inputs.rotation, inputs.enabled));

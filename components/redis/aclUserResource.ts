@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configureWith, settingsOf, type ConfiguredProvider } from "../providerRuntime/configuredProvider";
+import { keyDiff } from "../providerRuntime/keyDiff";
 import { runtimeModule } from "../providerRuntime/runtimeModule";
 import type { AclUserSpec } from "./aclOperations";
 import type { RedisAdminSettings } from "./adminSettings";
@@ -51,14 +52,9 @@ async function apply(settings: RedisAdminSettings, inputs: AclUserInputs, endSes
 const redisAclProvider: ConfiguredProvider<RedisAdminSettings> = {
   configure: configureWith("redisAdminSettings"),
   async diff(_id, olds: AclUserState, news: AclUserInputs) {
-    const replaces = olds.username !== news.username ? ["username"] : [];
-    const changes =
-      replaces.length > 0 ||
-      JSON.stringify(olds.rules) !== JSON.stringify(news.rules) ||
-      olds.password !== news.password ||
-      olds.providerVersion !== news.providerVersion ||
-      olds.liveAclLine !== olds.aclLine;
-    return { changes, replaces, deleteBeforeReplace: false };
+    const inputs = keyDiff<AclUserInputs>(olds, news, ["rules", "password", "providerVersion"], ["username"]);
+    // A refresh that found the user changed by someone else: the next up sets it again.
+    return { ...inputs, changes: inputs.changes || olds.liveAclLine !== olds.aclLine };
   },
   async create(inputs: AclUserInputs) {
     return { id: inputs.username, outs: await apply(settingsOf(this), inputs, inputs.rules.includes("off")) };

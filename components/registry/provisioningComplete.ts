@@ -29,7 +29,7 @@ type CompleteInputs = Omit<ProviderInputs<Omit<TenantProvisioningCompleteArgs, "
 
 /**
  * The rotation token a state or input stands for. The literal is INITIAL_ROTATION
- * (validation/rotation.ts), written out so the serialised provider captures no module.
+ * (domain/config/rotation.ts), written out so the serialised provider captures no module.
  */
 const rotationOf = (inputs: CompleteInputs): string => inputs.credentialRotation ?? "initial";
 

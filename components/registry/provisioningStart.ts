@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { JsonObject, TenantConfig } from "../../domain";
 import { configureWith, settingsOf, type ConfiguredProvider, type ProviderInputs } from "../providerRuntime/configuredProvider";
+import { keyDiff } from "../providerRuntime/keyDiff";
 import { runtimeModule } from "../providerRuntime/runtimeModule";
 
 /** Bump when the provider's behaviour changes, so existing resources are updated by it. */
@@ -23,14 +24,12 @@ const runtime = runtimeModule<typeof import("./providerRuntime")>(__dirname, "pr
 const provisioningStartProvider: ConfiguredProvider<string> = {
   configure: configureWith("controlPlaneDbUrl"),
   async diff(_id, olds: StartOutputs, news: StartInputs) {
-    const inputsChanged =
-      JSON.stringify(olds.config) !== JSON.stringify(news.config) || olds.providerVersion !== news.providerVersion;
-    const replaces = olds.tenantId !== news.tenantId ? ["tenantId"] : [];
+    const inputs = keyDiff<StartInputs>(olds, news, ["config", "providerVersion"], ["tenantId"]);
     // The registry may have moved on since the last run (a failure, a crash): such a tenant must
     // go through PROVISIONING again even when its inputs did not change.
     const state = await runtime().registryState(settingsOf(this), news.tenantId);
     const registryBehind = state !== undefined && state !== "ACTIVE" && state !== "SUSPENDED";
-    return { changes: inputsChanged || replaces.length > 0 || registryBehind, replaces };
+    return { ...inputs, changes: inputs.changes || registryBehind };
   },
   async create(inputs: StartInputs) {
     await runtime().startProvisioning(settingsOf(this), inputs);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configureWith, settingsOf, type ConfiguredProvider, type ProviderInputs } from "../providerRuntime/configuredProvider";
+import { keyDiff } from "../providerRuntime/keyDiff";
 import { runtimeModule } from "../providerRuntime/runtimeModule";
 
 export const AGE_KEY_PROVIDER_VERSION = "1";
@@ -22,8 +23,7 @@ const runtime = runtimeModule<typeof import("./ageKeyRuntime")>(__dirname, "ageK
 const ageKeyProvider: ConfiguredProvider<string> = {
   configure: configureWith("controlPlaneDbUrl"),
   async diff(_id, olds: AgeKeyOutputs, news: AgeKeyInputs) {
-    const replaces = (["tenantId", "rotation"] as const).filter((key) => olds[key] !== news[key]);
-    return { changes: replaces.length > 0 || olds.providerVersion !== news.providerVersion, replaces };
+    return keyDiff<AgeKeyInputs>(olds, news, ["providerVersion"], ["tenantId", "rotation"]);
   },
   async create(inputs: AgeKeyInputs) {
     const pair = await runtime().generateAgeKeyPair();

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configureWith, settingsOf, type ConfiguredProvider } from "../providerRuntime/configuredProvider";
+import { keyDiff } from "../providerRuntime/keyDiff";
 import { runtimeModule } from "../providerRuntime/runtimeModule";
 import { renderSecretsDocument, type SecretsDocument } from "./secretsDocument";
 
@@ -29,8 +30,7 @@ const runtime = runtimeModule<typeof import("./secretsFileRuntime")>(__dirname, 
 const secretsFileProvider: ConfiguredProvider<string> = {
   configure: configureWith("controlPlaneDbUrl"),
   async diff(_id, olds: SecretsFileOutputs, news: SecretsFileInputs) {
-    const changed = (["plaintext", "recipients", "providerVersion"] as const).some((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
-    return { changes: changed || olds.tenantId !== news.tenantId, replaces: olds.tenantId !== news.tenantId ? ["tenantId"] : [], deleteBeforeReplace: true };
+    return keyDiff<SecretsFileInputs>(olds, news, ["plaintext", "recipients", "providerVersion"], ["tenantId"], true);
   },
   async create(inputs: SecretsFileInputs) {
     const sha256 = await runtime().writeSecretsFile(settingsOf(this), inputs.tenantId, inputs.plaintext, inputs.recipients);
