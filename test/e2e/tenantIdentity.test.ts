@@ -10,11 +10,13 @@
  * old checkout must build against today's node_modules. The state's embedded dynamic-provider code
  * (with the recording machine's absolute paths) never runs here: a preview calls `check` and `diff`
  * of the provider serialised by the *current* program, and only a delete or a refresh would run
- * the recorded one. The stores need not exist either, as a preview reads none, except PostgreSQL:
+ * the recorded one. The stores need not exist either, as a preview reads none (the write-back's
+ * diff asks the recorded, long gone registry and takes no answer as nothing to redo), except PostgreSQL:
  * the PostgreSQL provider connects to detect the server's version. So the test starts a server and
  * moves the recorded one to it (see movePostgres): the same stack, its PostgreSQL at a new port.
  * After that nothing differs from the recording but the program, and every step must be `same`
- * (but one harmless update, see reverifiesOnly).
+ * (but one harmless update, see reverifiesOnly). A later change that means to update recorded
+ * resources (a provider version bump) fails here too: allow it beside reverifiesOnly, with why.
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
