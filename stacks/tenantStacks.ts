@@ -11,11 +11,13 @@ import type { BaseConfig } from "./baseConfig";
 import { replaceStackConfig } from "./configWriter";
 import { StackCommandError, TenantStackNotFoundError } from "./errors";
 import { TenantLocks, type TenantReservation } from "./locks";
+import { OperationRedaction } from "./operationRedaction";
 import { PolicyViolationError } from "./policyFailure";
 import { runWithPolicyPack, type PolicyRunEngineOptions } from "./policyRun";
 import { progressFromEngineEvent, type ProgressEvent, type StackStep, type SummaryProgress } from "./progress";
 import { tenantStackConfig, type TenantDesiredState } from "./tenantStackConfig";
 import { tenantStackName } from "./stackName";
+import { credentialsInDeployment } from "./stateSecrets";
 import type { StackWorkspace } from "./workspace";
 
 /** Callbacks and cancellation of one operation. */
@@ -103,8 +105,8 @@ export class TenantStacks {
 
   /** What `up` would change, without changing anything but the stack's config file. */
   async preview(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
-    const stack = await this.prepare(reservation, desired, hooks);
-    return this.engine(reservation, stack, hooks, "preview-started", (engine) =>
+    const { stack, redaction } = await this.prepare(reservation, desired, hooks);
+    return this.engine(reservation, stack, redaction, hooks, "preview-started", (engine) =>
       stack.preview({ color: "never", ...engine, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
     );
   }
@@ -114,16 +116,16 @@ export class TenantStacks {
    * the stores (a change made out of band shows up as a change). The refreshed state is not saved.
    */
   async previewRefreshed(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
-    const stack = await this.prepare(reservation, desired, hooks);
-    return this.engine(reservation, stack, hooks, "preview-started", (engine) =>
+    const { stack, redaction } = await this.prepare(reservation, desired, hooks);
+    return this.engine(reservation, stack, redaction, hooks, "preview-started", (engine) =>
       stack.preview({ color: "never", refresh: true, ...engine, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
     );
   }
 
   /** `up --refresh`: converges the stores to the desired state, including what was changed out of band. */
   async updateRefreshed(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
-    const stack = await this.prepare(reservation, desired, hooks);
-    return this.engine(reservation, stack, hooks, "update-started", (engine) =>
+    const { stack, redaction } = await this.prepare(reservation, desired, hooks);
+    return this.engine(reservation, stack, redaction, hooks, "update-started", (engine) =>
       stack.up({ color: "never", refresh: true, ...engine, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
     );
   }
@@ -143,7 +145,8 @@ export class TenantStacks {
       throw error;
     }
     emit(hooks, { type: "step", step: "stack-selected" });
-    const outcome = await this.engine(reservation, stack, hooks, "destroy-started", (engine) =>
+    const redaction = this.redactionFor(stack);
+    const outcome = await this.engine(reservation, stack, redaction, hooks, "destroy-started", (engine) =>
       stack.destroy({ color: "never", onEvent: engine.onEvent, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
     );
     await this.workspace.remove(name);
@@ -185,24 +188,30 @@ export class TenantStacks {
     if (!this.locks.holds(reservation)) throw new Error(`tenant "${reservation.tenantId}": the reservation was released or belongs to another TenantStacks`);
   }
 
+  /** The redaction of one operation on `stack`: the base config's secrets and every credential the stack's state holds (operationRedaction.ts). */
+  private redactionFor(stack: Stack): OperationRedaction {
+    return new OperationRedaction(this.redact, async () => credentialsInDeployment((await stack.exportStack()).deployment));
+  }
+
   /** Creates or selects the stack and writes exactly the config the tenant's stack must have. */
-  private async prepare(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks): Promise<Stack> {
+  private async prepare(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks): Promise<{ stack: Stack; redaction: OperationRedaction }> {
     this.assertHeld(reservation);
     const wanted = tenantStackConfig(this.base, reservation.tenantId, desired);
     const stack = await this.createOrSelect(reservation.tenantId);
     emit(hooks, { type: "step", step: "stack-selected" });
+    const redaction = this.redactionFor(stack);
     try {
       await replaceStackConfig(stack, wanted);
     } catch (error) {
       throw this.workspace.translate(error, stack.name);
     }
     emit(hooks, { type: "step", step: "config-written" });
-    return stack;
+    return { stack, redaction };
   }
 
   private async deploy(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks): Promise<StackOperationOutcome> {
-    const stack = await this.prepare(reservation, desired, hooks);
-    return this.engine(reservation, stack, hooks, "update-started", (engine) =>
+    const { stack, redaction } = await this.prepare(reservation, desired, hooks);
+    return this.engine(reservation, stack, redaction, hooks, "update-started", (engine) =>
       stack.up({ color: "never", ...engine, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
     );
   }
@@ -210,6 +219,8 @@ export class TenantStacks {
   /**
    * Runs one engine command with its events turned into progress. A failure is reported with the
    * engine's own error diagnostics (the resource's error), redacted, rather than the CLI's output.
+   * Events are handled one after the other, each after the operation's redaction has read the
+   * state it needs (operationRedaction.ts); the run ends when all have been passed on.
    * Every `up` and `preview` runs the project's policy pack (policyRun.ts): a run a mandatory
    * policy refused fails with the policies' own messages, and after an `up` the tenant is settled
    * FAILED; a destroy runs without it (nothing is created).
@@ -217,6 +228,7 @@ export class TenantStacks {
   private async engine(
     reservation: TenantReservation,
     stack: Stack,
+    redaction: OperationRedaction,
     hooks: OperationHooks,
     step: StackStep,
     run: (engine: PolicyRunEngineOptions) => Promise<unknown>,
@@ -224,12 +236,17 @@ export class TenantStacks {
     const errors: string[] = [];
     let summary: SummaryProgress | undefined;
     let policyPacks: StackOperationOutcome["policyPacks"];
-    const onEvent = (event: EngineEvent): void => {
-      const progress = progressFromEngineEvent(event, this.redact);
+    let handled: Promise<void> = Promise.resolve();
+    const handle = async (event: EngineEvent): Promise<void> => {
+      await redaction.before(event);
+      const progress = progressFromEngineEvent(event, redaction.redact);
       if (progress === undefined) return;
       if (progress.type === "diagnostic" && progress.severity === "error") errors.push(progress.message);
       if (progress.type === "summary") summary = progress;
       emit(hooks, progress);
+    };
+    const onEvent = (event: EngineEvent): void => {
+      handled = handled.then(() => handle(event)).catch(() => undefined);
     };
     emit(hooks, { type: "step", step });
     try {
@@ -239,16 +256,31 @@ export class TenantStacks {
         const what = `${step === "update-started" ? "up" : "preview"} of stack "${stack.name}"`;
         const settle = step === "update-started" ? { controlPlaneDbUrl: this.base.values[CONTROL_PLANE_KEY], tenantIds: [reservation.tenantId] } : undefined;
         const workDir = this.workspace.settings.workDir;
-        ({ policyPacks } = await runWithPolicyPack({ what, projectDir: workDir, redact: this.redact, onEvent, ...(settle ? { settle } : {}) }, run));
+        ({ policyPacks } = await runWithPolicyPack({ what, projectDir: workDir, redact: redaction.redact, onEvent, ...(settle ? { settle } : {}) }, run));
       }
+      await handled;
     } catch (error) {
-      if (error instanceof PolicyViolationError) throw error;
-      const translated = this.workspace.translate(error, stack.name);
-      if (translated instanceof StackCommandError && errors.length > 0) {
-        throw new StackCommandError([...new Set(errors)].join("; "), { cause: error });
-      }
-      throw translated;
+      await handled;
+      await redaction.beforeError();
+      throw this.failure(error, stack, redaction, errors);
     }
     return { ...(summary ? { summary } : {}), ...(policyPacks ? { policyPacks } : {}) };
+  }
+
+  /**
+   * The error an engine command ends with: the engine's error diagnostics when the CLI failed, else
+   * the translated error; its text redacted with everything the operation has learnt, and without
+   * the Automation API's error (with the CLI's unredacted output) as its cause.
+   */
+  private failure(error: unknown, stack: Stack, redaction: OperationRedaction, errors: readonly string[]): unknown {
+    const translated = error instanceof PolicyViolationError ? error : this.workspace.translate(error, stack.name);
+    if (translated instanceof StackCommandError) {
+      return new StackCommandError(redaction.redact(errors.length > 0 ? [...new Set(errors)].join("; ") : translated.message));
+    }
+    if (translated instanceof Error) {
+      translated.message = redaction.redact(translated.message);
+      delete (translated as { cause?: unknown }).cause;
+    }
+    return translated;
   }
 }
