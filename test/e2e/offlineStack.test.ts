@@ -81,7 +81,7 @@ describe("offline mode on a real Docker engine", () => {
     for (const id of ["acme", "globex"]) {
       expect((await env.controlPlane.registry.getTenant(id)).state, id).toBe("ACTIVE");
       const events = (await env.controlPlane.registry.listEvents(id)).map((e) => e.eventType);
-      expect(events, id).toEqual(["TENANT_CREATED", "TENANT_PROVISION_STARTED", "TENANT_ISOLATION_VERIFIED", "TENANT_PROVISIONED"]);
+      expect(events, id).toEqual(["TENANT_CREATED", "TENANT_PROVISION_STARTED", "TENANT_AGE_KEY_UPDATED", "TENANT_ISOLATION_VERIFIED", "TENANT_PROVISIONED"]);
       expect((await env.controlPlane.registry.verifyChain(id)).ok, id).toBe(true);
     }
   });

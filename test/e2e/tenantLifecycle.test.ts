@@ -49,7 +49,7 @@ describe("the real engine, end to end (DESIGN §2, §3, §7)", () => {
       expect(tenant.agePublicKey).toMatch(/^age1/);
       expect(tenant.endpoints).toMatchObject({ postgres: { database: `tenant_${id}` } });
       const events = (await env.controlPlane.registry.listEvents(id)).map((e) => e.eventType);
-      expect(events).toEqual(["TENANT_CREATED", "TENANT_PROVISION_STARTED", "TENANT_ISOLATION_VERIFIED", "TENANT_PROVISIONED"]);
+      expect(events).toEqual(["TENANT_CREATED", "TENANT_PROVISION_STARTED", "TENANT_AGE_KEY_UPDATED", "TENANT_ISOLATION_VERIFIED", "TENANT_PROVISIONED"]);
       expect((await env.controlPlane.registry.verifyChain(id)).ok).toBe(true);
     }
   });

@@ -172,9 +172,11 @@ describe("frostbyte tenant rotate|suspend|resume and the destroy of a suspended 
     const tenant = await env.controlPlane.registry.getTenant(ID);
     expect(tenant).toMatchObject({ state: "ACTIVE", credentialRotation: "r2", agePublicKey: await identityToRecipient(ageKey) });
 
-    // The audit chain: the verification with the new credentials, then the rotation; no state change.
+    // The audit chain: the new token (by the operator), the new age key, the verification with the
+    // new credentials, then the rotation; no state change.
     const events = await env.controlPlane.registry.listEvents(ID);
-    expect(events.slice(eventsBefore).map((e) => e.eventType)).toEqual(["TENANT_ISOLATION_VERIFIED", "TENANT_CREDENTIALS_ROTATED"]);
+    expect(events.slice(eventsBefore).map((e) => e.eventType)).toEqual(["TENANT_ROTATION_TOKEN_UPDATED", "TENANT_AGE_KEY_UPDATED", "TENANT_ISOLATION_VERIFIED", "TENANT_CREDENTIALS_ROTATED"]);
+    expect(events[eventsBefore]?.actor).toMatch(/^cli:/);
     const rotated = events.at(-1)!;
     expect(rotated).toMatchObject({ actor: "pulumi", details: { previous_rotation: "initial", rotation: "r2", age_recipient: tenant.agePublicKey } });
     const details = JSON.stringify(rotated.details);

@@ -103,9 +103,11 @@ describe("an operation whose up fails (real engine)", () => {
     expect(String(failed.at(-1)?.details["error"])).toMatch(STORES_UNREACHABLE);
     // The program started provisioning; the failure is recorded by its error hook on the failed store
     // resource or, when what failed has no hook (a provider's configuration), by the portal.
+    // The age key comes first (DESIGN §7): every store waits for the secrets file encrypted to it.
     expect(chain.map((e) => [e.eventType, e.actor])).toEqual([
       ["TENANT_CREATED", expect.stringMatching(/^portal:admin-token:/)],
       ["TENANT_PROVISION_STARTED", "pulumi"],
+      ["TENANT_AGE_KEY_UPDATED", "pulumi"],
       ["TENANT_PROVISION_FAILED", expect.stringMatching(/^(pulumi|portal)$/)],
     ]);
     expect(chain.at(-1)?.eventType).toBe("TENANT_PROVISION_FAILED");
