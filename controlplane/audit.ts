@@ -164,12 +164,14 @@ function chainLinkProblem(stored: StoredEvent, previous: AuditEvent | undefined)
   return undefined;
 }
 
-/**
- * Walks a tenant's chain from its first event and recomputes every hash with the canonical
- * format of canonical.ts. Reports the first event that breaks it.
- */
-export async function verifyChain(pool: pg.Pool, tenantId: string): Promise<ChainVerification> {
-  const chain = await readChain(pool, tenantId);
+/** A tenant's events as read in one query, and what {@link verifyChain} found in them. */
+export interface VerifiedChain {
+  readonly verification: ChainVerification;
+  /** Every stored event in chain order, the bad ones included. */
+  readonly events: readonly AuditEvent[];
+}
+
+function verifyStoredChain(tenantId: string, chain: readonly StoredEvent[]): ChainVerification {
   if (chain.length === 0) {
     return { tenantId, ok: false, checked: 0, firstBad: { eventId: null, chainSeq: 1, reason: "the chain is empty: TENANT_CREATED is missing" } };
   }
@@ -182,4 +184,21 @@ export async function verifyChain(pool: pg.Pool, tenantId: string): Promise<Chai
     previous = stored.event;
   }
   return { tenantId, ok: true, checked: chain.length };
+}
+
+/**
+ * Reads a tenant's chain once and verifies it, returning the events too, so a caller that signs
+ * or compares the head (auditCheckpoint/) uses exactly the events that were verified.
+ */
+export async function readVerifiedChain(pool: pg.Pool, tenantId: string): Promise<VerifiedChain> {
+  const chain = await readChain(pool, tenantId);
+  return { verification: verifyStoredChain(tenantId, chain), events: chain.map((stored) => stored.event) };
+}
+
+/**
+ * Walks a tenant's chain from its first event and recomputes every hash with the canonical
+ * format of canonical.ts. Reports the first event that breaks it.
+ */
+export async function verifyChain(pool: pg.Pool, tenantId: string): Promise<ChainVerification> {
+  return (await readVerifiedChain(pool, tenantId)).verification;
 }
