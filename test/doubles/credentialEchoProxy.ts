@@ -13,6 +13,8 @@ export interface CredentialEchoProxy {
   readonly url: string;
   /** Every credential it refused and echoed back, in order, without repeats. */
   echoed(): string[];
+  /** How many requests it refused so far. */
+  refusals(): number;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ async function forward(target: string, request: IncomingMessage, response: Serve
 
 export async function startCredentialEchoProxy(options: CredentialEchoProxyOptions): Promise<CredentialEchoProxy> {
   const echoed: string[] = [];
+  let refusals = 0;
   const server = createServer((request, response) => {
     const credential = credentialOf(request);
     if (options.target !== undefined && options.passes(credential)) {
@@ -65,6 +68,7 @@ export async function startCredentialEchoProxy(options: CredentialEchoProxyOptio
       return;
     }
     request.resume();
+    refusals += 1;
     if (credential !== undefined && !echoed.includes(credential)) echoed.push(credential);
     const message = `Forbidden: credential ${credential ?? "(none)"} is not allowed here`;
     const body = JSON.stringify({ status: { error: message }, time: 0 });
@@ -76,6 +80,7 @@ export async function startCredentialEchoProxy(options: CredentialEchoProxyOptio
   return {
     url: `http://127.0.0.1:${port}`,
     echoed: () => [...echoed],
+    refusals: () => refusals,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
