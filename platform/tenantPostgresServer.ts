@@ -8,6 +8,7 @@
  * fight over server-wide objects.
  */
 import pg from "pg";
+import { ADMIN_CALL_TIMEOUT_MS, isPostgresTimeout, postgresClientBounds, withinTimeBound } from "../components/timeBounds";
 
 /** Databases every PostgreSQL server has; `template0` already refuses all connections (datallowconn false). */
 export const SERVER_DATABASES = ["postgres", "template1"] as const;
@@ -35,12 +36,21 @@ function assertRoleName(role: string): string {
  * as `postgresql:username`) CONNECT on `postgres`, where the provider connects, and membership of
  * `pg_signal_backend`, so a suspension or rotation can end a tenant's open sessions without being a
  * superuser. Needs a superuser (or the databases' owner with the admin option on pg_signal_backend).
+ * Every wait on the server is bounded by `timeoutMs` (default {@link ADMIN_CALL_TIMEOUT_MS}).
  */
-export async function prepareTenantPostgresServer(serverUrl: string, adminRoles: readonly string[]): Promise<TenantServerPreparation> {
+export async function prepareTenantPostgresServer(serverUrl: string, adminRoles: readonly string[], timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<TenantServerPreparation> {
   const roles = adminRoles.map(assertRoleName);
   if (roles.length === 0) throw new Error("name at least one admin role: the role the tenant stacks log in as (postgresql:username)");
-  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 10_000 });
+  const client = new pg.Client({ connectionString: serverUrl, ...postgresClientBounds(timeoutMs) });
   client.on("error", () => undefined);
+  // The whole preparation waits at most timeoutMs for the server, then fails and drops the connection.
+  return withinTimeBound({ store: "PostgreSQL", call: "preparing the tenant-database server", ms: timeoutMs }, () => prepare(client, roles), {
+    release: () => client.connection.stream.destroy(),
+    isClientTimeout: isPostgresTimeout,
+  });
+}
+
+async function prepare(client: pg.Client, roles: readonly string[]): Promise<TenantServerPreparation> {
   await client.connect();
   try {
     await client.query("BEGIN");
@@ -60,7 +70,7 @@ export async function prepareTenantPostgresServer(serverUrl: string, adminRoles:
       [[...SERVER_DATABASES]],
     );
     await client.query("COMMIT");
-    return { closed: open.rows.map((row) => row.datname), adminRoles: roles, stillOpen: stillOpen.rows.map((row) => row.datname) };
+    return { closed: open.rows.map((row) => row.datname), adminRoles: [...roles], stillOpen: stillOpen.rows.map((row) => row.datname) };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;

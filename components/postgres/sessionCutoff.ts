@@ -1,5 +1,6 @@
 import type { PostgresAdminSettings } from "./adminSettings";
 import { sslOptionOf } from "./adminSettings";
+import { ADMIN_CALL_TIMEOUT_MS, isPostgresTimeout, postgresClientBounds, withinTimeBound } from "../timeBounds";
 
 /** How long PostgreSQL may take to end one backend before the cutoff counts as failed. */
 const TERMINATE_WAIT_MS = 5_000;
@@ -9,9 +10,11 @@ const TERMINATE_WAIT_MS = 5_000;
  * session starts, so NOLOGIN (suspension) or a new password (rotation) leaves sessions opened before
  * it working; `pg_terminate_backend` ends them. The admin role needs `pg_signal_backend` (granted by
  * `frostbyte db prepare-tenant-server`) unless it is a superuser. Returns how many sessions ended.
- * `pg` is required inside the call: this runs in the dynamic provider's own process.
+ * `pg` is required inside the call: this runs in the dynamic provider's own process. The whole call
+ * (connect, query, close) waits at most `timeoutMs` (default {@link ADMIN_CALL_TIMEOUT_MS}) for the
+ * server, then fails with a StoreTimeoutError and the connection destroyed.
  */
-export async function terminateRoleSessions(settings: PostgresAdminSettings, role: string): Promise<number> {
+export async function terminateRoleSessions(settings: PostgresAdminSettings, role: string, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<number> {
   const { Client } = require("pg") as typeof import("pg");
   const client = new Client({
     host: settings.host,
@@ -20,11 +23,18 @@ export async function terminateRoleSessions(settings: PostgresAdminSettings, rol
     password: settings.password,
     database: settings.database,
     ssl: sslOptionOf(settings.sslmode),
-    connectionTimeoutMillis: 10_000,
-    statement_timeout: 30_000,
+    ...postgresClientBounds(timeoutMs),
     application_name: "frostbyte-session-cutoff",
   });
   client.on("error", () => undefined);
+  const bound = { store: "PostgreSQL", call: `ending the sessions of ${role}`, ms: timeoutMs } as const;
+  return withinTimeBound(bound, () => endSessions(client, settings, role), {
+    release: () => client.connection.stream.destroy(),
+    isClientTimeout: isPostgresTimeout,
+  });
+}
+
+async function endSessions(client: import("pg").Client, settings: PostgresAdminSettings, role: string): Promise<number> {
   await client.connect();
   try {
     const ended = await client

@@ -1,3 +1,4 @@
+import { ADMIN_CALL_TIMEOUT_MS } from "../timeBounds";
 import type { QdrantAdminSettings } from "./adminSettings";
 import { warnOncePerProcess } from "./plainHttpWarning";
 
@@ -10,15 +11,16 @@ export type QdrantAdminClient = import("@qdrant/js-client-rest").QdrantClient;
  * option also prints "Api key is used with unsecure connection" for every client on an http URL;
  * plainHttpWarning.ts warns instead, once and only off loopback.
  */
-export function qdrantClient(url: string, apiKey: string): QdrantAdminClient {
+export function qdrantClient(url: string, apiKey: string, timeoutMs: number = ADMIN_CALL_TIMEOUT_MS): QdrantAdminClient {
   warnOncePerProcess(url);
   const { QdrantClient } = require("@qdrant/js-client-rest") as typeof import("@qdrant/js-client-rest");
-  return new QdrantClient({ url, headers: { "api-key": apiKey }, checkCompatibility: false });
+  // `timeout` aborts each request that has no answer by then (see ../timeBounds.ts).
+  return new QdrantClient({ url, headers: { "api-key": apiKey }, checkCompatibility: false, timeout: timeoutMs });
 }
 
 /** A fresh admin client per call: this code runs in the dynamic provider host, loaded by path. */
-export function adminClient(settings: QdrantAdminSettings): QdrantAdminClient {
-  return qdrantClient(settings.url, settings.apiKey);
+export function adminClient(settings: QdrantAdminSettings, timeoutMs: number = ADMIN_CALL_TIMEOUT_MS): QdrantAdminClient {
+  return qdrantClient(settings.url, settings.apiKey, timeoutMs);
 }
 
 /** The collection's info, or undefined when it does not exist. */

@@ -1,5 +1,7 @@
-import { adminClient, collectionInfoIfExists, qdrantReason } from "./adminClient";
+import { qdrantAdminCall } from "./adminCall";
+import { collectionInfoIfExists, qdrantReason } from "./adminClient";
 import type { QdrantAdminSettings } from "./adminSettings";
+import { ADMIN_CALL_TIMEOUT_MS } from "../timeBounds";
 import { TOKEN_GRANTS_COLLECTION, tokenGrantMatches } from "./tokenGrant";
 
 /** Distances Qdrant supports; tenants use Cosine. */
@@ -20,20 +22,21 @@ export interface CollectionState {
 }
 
 /** Creates the collection; refuses to adopt one that already exists, since it may hold another owner's data. */
-export async function createCollection(settings: QdrantAdminSettings, spec: CollectionSpec): Promise<void> {
-  const client = adminClient(settings);
-  const { exists } = await client.collectionExists(spec.name);
-  if (exists) throw new Error(`Qdrant collection "${spec.name}" already exists; import or delete it before creating it here`);
-  try {
-    await client.createCollection(spec.name, { vectors: { size: spec.vectorSize, distance: spec.distance } });
-  } catch (error) {
-    throw new Error(`cannot create Qdrant collection "${spec.name}": ${qdrantReason(error)}`, { cause: error });
-  }
+export async function createCollection(settings: QdrantAdminSettings, spec: CollectionSpec, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<void> {
+  await qdrantAdminCall(settings, `creating collection "${spec.name}"`, async (client) => {
+    const { exists } = await client.collectionExists(spec.name);
+    if (exists) throw new Error(`Qdrant collection "${spec.name}" already exists; import or delete it before creating it here`);
+    try {
+      await client.createCollection(spec.name, { vectors: { size: spec.vectorSize, distance: spec.distance } });
+    } catch (error) {
+      throw new Error(`cannot create Qdrant collection "${spec.name}": ${qdrantReason(error)}`, { cause: error });
+    }
+  }, timeoutMs);
 }
 
 /** Reads the collection, or undefined when it does not exist. */
-export async function getCollection(settings: QdrantAdminSettings, name: string): Promise<CollectionState | undefined> {
-  const info = await collectionInfoIfExists(adminClient(settings), name);
+export async function getCollection(settings: QdrantAdminSettings, name: string, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<CollectionState | undefined> {
+  const info = await qdrantAdminCall(settings, `reading collection "${name}"`, (client) => collectionInfoIfExists(client, name), timeoutMs);
   if (!info) return undefined;
   const vectors = info.config.params.vectors;
   const single = vectors && "size" in vectors ? vectors : undefined;
@@ -41,13 +44,14 @@ export async function getCollection(settings: QdrantAdminSettings, name: string)
 }
 
 /** Deletes the collection; one already gone is not an error. */
-export async function deleteCollection(settings: QdrantAdminSettings, name: string): Promise<void> {
-  const client = adminClient(settings);
-  try {
-    await client.deleteCollection(name);
-  } catch (error) {
-    throw new Error(`cannot delete Qdrant collection "${name}": ${qdrantReason(error)}`, { cause: error });
-  }
+export async function deleteCollection(settings: QdrantAdminSettings, name: string, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<void> {
+  await qdrantAdminCall(settings, `deleting collection "${name}"`, async (client) => {
+    try {
+      await client.deleteCollection(name);
+    } catch (error) {
+      throw new Error(`cannot delete Qdrant collection "${name}": ${qdrantReason(error)}`, { cause: error });
+    }
+  }, timeoutMs);
 }
 
 /**

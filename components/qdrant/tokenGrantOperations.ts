@@ -1,6 +1,8 @@
 /** Reads and writes tenants' grant points in the platform collection (see tokenGrant.ts). */
+import { ADMIN_CALL_TIMEOUT_MS } from "../timeBounds";
+import { qdrantAdminCall } from "./adminCall";
 import type { QdrantAdminSettings } from "./adminSettings";
-import { adminClient, collectionInfoIfExists, qdrantReason, type QdrantAdminClient } from "./adminClient";
+import { collectionInfoIfExists, qdrantReason, type QdrantAdminClient } from "./adminClient";
 import { TOKEN_GRANTS_COLLECTION, TOKEN_GRANTS_INDEXED_FIELD, TOKEN_GRANTS_VECTOR, tokenGrantPointId, type TokenGrantPayload } from "./tokenGrant";
 
 /**
@@ -8,8 +10,11 @@ import { TOKEN_GRANTS_COLLECTION, TOKEN_GRANTS_INDEXED_FIELD, TOKEN_GRANTS_VECTO
  * (grant collections made before the index existed get it on their next write). Another stack
  * doing the same at the same time is fine: both requests are idempotent in Qdrant.
  */
-export async function ensureTokenGrantsCollection(settings: QdrantAdminSettings): Promise<void> {
-  const client = adminClient(settings);
+export async function ensureTokenGrantsCollection(settings: QdrantAdminSettings, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<void> {
+  await qdrantAdminCall(settings, `preparing collection "${TOKEN_GRANTS_COLLECTION}"`, (client) => ensureGrantsCollection(client), timeoutMs);
+}
+
+async function ensureGrantsCollection(client: QdrantAdminClient): Promise<void> {
   try {
     const indexed = await grantsCollectionIndexed(client);
     if (indexed === undefined) await createGrantsCollection(client);
@@ -37,32 +42,51 @@ async function createGrantsCollection(client: QdrantAdminClient): Promise<void> 
 }
 
 /** Writes (or overwrites) the tenant's grant point and waits until Qdrant applied it. */
-export async function putTokenGrant(settings: QdrantAdminSettings, payload: TokenGrantPayload): Promise<string> {
-  await ensureTokenGrantsCollection(settings);
+export async function putTokenGrant(settings: QdrantAdminSettings, payload: TokenGrantPayload, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<string> {
   const id = tokenGrantPointId(payload.tenant_id);
-  try {
-    await adminClient(settings).upsert(TOKEN_GRANTS_COLLECTION, { wait: true, points: [{ id, vector: [1], payload: { ...payload } }] });
-  } catch (error) {
-    throw new Error(`cannot write the Qdrant token grant of tenant "${payload.tenant_id}": ${qdrantReason(error)}`, { cause: error });
-  }
+  await qdrantAdminCall(
+    settings,
+    `writing the token grant of tenant "${payload.tenant_id}"`,
+    async (client) => {
+      await ensureGrantsCollection(client);
+      try {
+        await client.upsert(TOKEN_GRANTS_COLLECTION, { wait: true, points: [{ id, vector: [1], payload: { ...payload } }] });
+      } catch (error) {
+        throw new Error(`cannot write the Qdrant token grant of tenant "${payload.tenant_id}": ${qdrantReason(error)}`, { cause: error });
+      }
+    },
+    timeoutMs,
+  );
   return id;
 }
 
 /** The tenant's grant as Qdrant holds it, or undefined when the point (or the collection) is gone. */
-export async function readTokenGrant(settings: QdrantAdminSettings, tenantId: string): Promise<Partial<TokenGrantPayload> | undefined> {
-  const client = adminClient(settings);
-  if (!(await client.collectionExists(TOKEN_GRANTS_COLLECTION)).exists) return undefined;
-  const [point] = await client.retrieve(TOKEN_GRANTS_COLLECTION, { ids: [tokenGrantPointId(tenantId)], with_payload: true, with_vector: false });
-  return point ? ((point.payload ?? {}) as Partial<TokenGrantPayload>) : undefined;
+export async function readTokenGrant(settings: QdrantAdminSettings, tenantId: string, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<Partial<TokenGrantPayload> | undefined> {
+  return qdrantAdminCall(
+    settings,
+    `reading the token grant of tenant "${tenantId}"`,
+    async (client) => {
+      if (!(await client.collectionExists(TOKEN_GRANTS_COLLECTION)).exists) return undefined;
+      const [point] = await client.retrieve(TOKEN_GRANTS_COLLECTION, { ids: [tokenGrantPointId(tenantId)], with_payload: true, with_vector: false });
+      return point ? ((point.payload ?? {}) as Partial<TokenGrantPayload>) : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** Deletes the tenant's grant point, which revokes every token it ever had; a missing one is fine. */
-export async function deleteTokenGrant(settings: QdrantAdminSettings, tenantId: string): Promise<void> {
-  const client = adminClient(settings);
-  if (!(await client.collectionExists(TOKEN_GRANTS_COLLECTION)).exists) return;
-  try {
-    await client.delete(TOKEN_GRANTS_COLLECTION, { wait: true, points: [tokenGrantPointId(tenantId)] });
-  } catch (error) {
-    throw new Error(`cannot delete the Qdrant token grant of tenant "${tenantId}": ${qdrantReason(error)}`, { cause: error });
-  }
+export async function deleteTokenGrant(settings: QdrantAdminSettings, tenantId: string, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<void> {
+  await qdrantAdminCall(
+    settings,
+    `deleting the token grant of tenant "${tenantId}"`,
+    async (client) => {
+      if (!(await client.collectionExists(TOKEN_GRANTS_COLLECTION)).exists) return;
+      try {
+        await client.delete(TOKEN_GRANTS_COLLECTION, { wait: true, points: [tokenGrantPointId(tenantId)] });
+      } catch (error) {
+        throw new Error(`cannot delete the Qdrant token grant of tenant "${tenantId}": ${qdrantReason(error)}`, { cause: error });
+      }
+    },
+    timeoutMs,
+  );
 }

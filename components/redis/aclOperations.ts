@@ -1,3 +1,4 @@
+import { ADMIN_CALL_TIMEOUT_MS, isRedisTimeout, redisSocketBounds, withinTimeBound } from "../timeBounds";
 import type { RedisAdminSettings } from "./adminSettings";
 
 /** The parts of a Redis ACL user the provider owns. */
@@ -16,40 +17,28 @@ export interface AclUserState {
   readonly passwordCount: number;
 }
 
-/** How long one admin operation may take before the server is taken as hung. */
-const ADMIN_TIMEOUT_MS = 20_000;
-
 /** The one client method the operations use. */
 interface CommandClient {
   sendCommand<T>(args: readonly string[]): Promise<T>;
 }
 
 /**
- * Runs `work` on a fresh admin connection and always closes it. The client is required here, inside
- * the call, because this code also runs in the dynamic provider's own process after serialisation.
+ * Runs `work` (named `call` in errors) on a fresh admin connection and always closes it. The client
+ * is required here, inside the call, because this code also runs in the dynamic provider's own
+ * process after serialisation. A server that accepts the connection and stops answering fails the
+ * step with a StoreTimeoutError after `timeoutMs` (default {@link ADMIN_CALL_TIMEOUT_MS}), login
+ * and commands together, instead of stalling the deployment; the client is destroyed then.
  */
-async function withAdminClient<T>(settings: RedisAdminSettings, work: (client: CommandClient) => Promise<T>): Promise<T> {
+async function withAdminClient<T>(settings: RedisAdminSettings, call: string, timeoutMs: number, work: (client: CommandClient) => Promise<T>): Promise<T> {
   const { createClient } = require("redis") as typeof import("redis");
   const client = createClient({
     url: settings.url,
     username: settings.adminUser,
     password: settings.adminPassword,
-    socket: { reconnectStrategy: false, connectTimeout: 10_000 },
+    socket: { reconnectStrategy: false, ...redisSocketBounds(timeoutMs) },
   });
   client.on("error", () => undefined);
-  // A hung server (accepts TCP, never answers) must fail the step, not stall the deployment.
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      client.destroy();
-      reject(new Error(`Redis at ${redactUrl(settings.url)} did not answer within ${ADMIN_TIMEOUT_MS / 1000} s`));
-    }, ADMIN_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([run(), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withinTimeBound({ store: "Redis", call, ms: timeoutMs }, run, { release: () => client.destroy(), isClientTimeout: isRedisTimeout });
 
   async function run(): Promise<T> {
     try {
@@ -90,8 +79,8 @@ async function persistAcl(client: CommandClient): Promise<void> {
 }
 
 /** Creates the user, or makes an existing one match the spec exactly (`reset` leads the rules). */
-export async function setAclUser(settings: RedisAdminSettings, spec: AclUserSpec): Promise<void> {
-  await withAdminClient(settings, async (client) => {
+export async function setAclUser(settings: RedisAdminSettings, spec: AclUserSpec, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<void> {
+  await withAdminClient(settings, `ACL SETUSER ${spec.username}`, timeoutMs, async (client) => {
     await client.sendCommand(["ACL", "SETUSER", spec.username, ...spec.rules, `>${spec.password}`]);
     await persistAcl(client);
   });
@@ -102,13 +91,13 @@ export async function setAclUser(settings: RedisAdminSettings, spec: AclUserSpec
  * when a connection authenticates, so a session opened before a suspension or a rotation would
  * otherwise go on working. Returns how many connections were closed.
  */
-export async function disconnectAclUser(settings: RedisAdminSettings, username: string): Promise<number> {
-  return withAdminClient(settings, (client) => client.sendCommand<number>(["CLIENT", "KILL", "USER", username]));
+export async function disconnectAclUser(settings: RedisAdminSettings, username: string, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<number> {
+  return withAdminClient(settings, `CLIENT KILL USER ${username}`, timeoutMs, (client) => client.sendCommand<number>(["CLIENT", "KILL", "USER", username]));
 }
 
 /** Deletes the user; a user already gone is not an error. Returns whether it existed. */
-export async function deleteAclUser(settings: RedisAdminSettings, username: string): Promise<boolean> {
-  return withAdminClient(settings, async (client) => {
+export async function deleteAclUser(settings: RedisAdminSettings, username: string, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<boolean> {
+  return withAdminClient(settings, `ACL DELUSER ${username}`, timeoutMs, async (client) => {
     const removed = await client.sendCommand<number>(["ACL", "DELUSER", username]);
     await persistAcl(client);
     return removed > 0;
@@ -119,8 +108,8 @@ export async function deleteAclUser(settings: RedisAdminSettings, username: stri
  * The user's line of `ACL LIST` (`user <name> on #<sha256 of the password> ~keys &channels -@all …`):
  * Redis's own canonical form of everything the user is, or undefined when there is no such user.
  */
-export async function getAclLine(settings: RedisAdminSettings, username: string): Promise<string | undefined> {
-  return withAdminClient(settings, async (client) => {
+export async function getAclLine(settings: RedisAdminSettings, username: string, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<string | undefined> {
+  return withAdminClient(settings, `ACL LIST (for ${username})`, timeoutMs, async (client) => {
     const lines = await client.sendCommand<string[]>(["ACL", "LIST"]);
     return lines.map(String).find((line) => line.startsWith(`user ${username} `));
   });
@@ -135,8 +124,8 @@ function fieldsOf(reply: unknown[] | Record<string, unknown>): Map<string, unkno
 }
 
 /** Reads the user as Redis holds it, or undefined when there is no such user. */
-export async function getAclUser(settings: RedisAdminSettings, username: string): Promise<AclUserState | undefined> {
-  return withAdminClient(settings, async (client) => {
+export async function getAclUser(settings: RedisAdminSettings, username: string, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<AclUserState | undefined> {
+  return withAdminClient(settings, `ACL GETUSER ${username}`, timeoutMs, async (client) => {
     const reply = await client.sendCommand<unknown[] | Record<string, unknown> | null>(["ACL", "GETUSER", username]);
     if (reply === null) return undefined;
     const fields = fieldsOf(reply);

@@ -1,4 +1,5 @@
 import { qdrantClient } from "../qdrant/adminClient";
+import { boundedCalls, isQdrantTimeout, PROBE_CALL_TIMEOUT_MS } from "../timeBounds";
 import { refusal, success, type ProbeResult } from "./probeTypes";
 
 export interface QdrantProbeInput {
@@ -6,21 +7,32 @@ export interface QdrantProbeInput {
   readonly token: string;
   readonly ownCollection: string;
   readonly foreignCollection: string;
+  /** How long each request may wait for an answer (default {@link PROBE_CALL_TIMEOUT_MS}). */
+  readonly timeoutMs?: number;
 }
 
 function statusOf(error: unknown): number | undefined {
   return (error as { status?: number }).status;
 }
 
-/** Counts the tenant's own collection with its token, then tries to read and write the neighbour's. */
+/**
+ * Counts the tenant's own collection with its token, then tries to read and write the neighbour's.
+ * The client aborts a request with no answer within the bound; the probe then ends with a StoreTimeoutError.
+ */
 export async function probeQdrant(input: QdrantProbeInput): Promise<ProbeResult> {
-  const client = qdrantClient(input.url, input.token);
-  const own = await success(() => client.count(input.ownCollection));
+  const ms = input.timeoutMs ?? PROBE_CALL_TIMEOUT_MS;
+  const client = qdrantClient(input.url, input.token, ms);
+  const bounded = boundedCalls("Qdrant", ms, { isClientTimeout: isQdrantTimeout }, "isolation probe");
+  const own = await success(() => bounded(`count ${input.ownCollection}`, () => client.count(input.ownCollection)));
   let readStatus: number | undefined;
-  const read = await refusal(() => client.count(input.foreignCollection).catch((e: unknown) => ((readStatus = statusOf(e)), Promise.reject(e))));
+  const read = await refusal(() =>
+    bounded(`count ${input.foreignCollection}`, () => client.count(input.foreignCollection).catch((e: unknown) => ((readStatus = statusOf(e)), Promise.reject(e)))),
+  );
   let createStatus: number | undefined;
   const create = await refusal(() =>
-    client.createCollection(input.foreignCollection, { vectors: { size: 4, distance: "Cosine" } }).catch((e: unknown) => ((createStatus = statusOf(e)), Promise.reject(e))),
+    bounded(`create collection ${input.foreignCollection}`, () =>
+      client.createCollection(input.foreignCollection, { vectors: { size: 4, distance: "Cosine" } }).catch((e: unknown) => ((createStatus = statusOf(e)), Promise.reject(e))),
+    ),
   );
   return {
     store: "qdrant",

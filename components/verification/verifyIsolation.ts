@@ -1,4 +1,5 @@
 import { tenantNames } from "../../domain";
+import { PROBE_CALL_TIMEOUT_MS } from "../timeBounds";
 import { probeMinio } from "./minioProbe";
 import { probePostgres } from "./postgresProbe";
 import { ISOLATION_PROBE_TENANT_ID, type ProbeResult } from "./probeTypes";
@@ -30,17 +31,26 @@ export class IsolationVerificationError extends Error {
 /**
  * Proves DESIGN §2 with the tenant's own credentials: each store lets the tenant into its own
  * namespace and refuses it on the neighbouring one (the reserved tenant id's). Returns the
- * per-store evidence, or throws {@link IsolationVerificationError}.
+ * per-store evidence, or throws {@link IsolationVerificationError}. Each call of a probe waits at
+ * most `timeoutMs` for an answer; a probe that gives up proves nothing, so its StoreTimeoutError is
+ * thrown (once every probe has ended, so none is left running), several at once as one error.
  */
-export async function verifyIsolation(input: IsolationCheckInput): Promise<ProbeResult[]> {
+export async function verifyIsolation(input: IsolationCheckInput, timeoutMs: number = PROBE_CALL_TIMEOUT_MS): Promise<ProbeResult[]> {
   const own = tenantNames(input.tenantId);
   const neighbour = tenantNames(ISOLATION_PROBE_TENANT_ID);
-  const results = await Promise.all([
-    probePostgres({ ...input.postgres, ownDatabase: own.postgres.database, foreignDatabase: neighbour.postgres.database }),
-    probeMinio({ ...input.minio, ownBucket: own.minio.bucket, foreignBucket: neighbour.minio.bucket }),
-    probeRedis({ ...input.redis, ownPrefix: own.redis.keyPattern.slice(1, -1), foreignPrefix: neighbour.redis.keyPattern.slice(1, -1) }),
-    probeQdrant({ ...input.qdrant, ownCollection: own.qdrant.collection, foreignCollection: neighbour.qdrant.collection }),
+  const settled = await Promise.allSettled([
+    probePostgres({ ...input.postgres, ownDatabase: own.postgres.database, foreignDatabase: neighbour.postgres.database, timeoutMs }),
+    probeMinio({ ...input.minio, ownBucket: own.minio.bucket, foreignBucket: neighbour.minio.bucket, timeoutMs }),
+    probeRedis({ ...input.redis, ownPrefix: own.redis.keyPattern.slice(1, -1), foreignPrefix: neighbour.redis.keyPattern.slice(1, -1), timeoutMs }),
+    probeQdrant({ ...input.qdrant, ownCollection: own.qdrant.collection, foreignCollection: neighbour.qdrant.collection, timeoutMs }),
   ]);
+  const failures = settled.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason as unknown] : []));
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) {
+    const reasons = failures.map((failure) => (failure instanceof Error ? failure.message : String(failure)));
+    throw new AggregateError(failures, `tenant "${input.tenantId}": isolation verification could not finish: ${reasons.join("; ")}`);
+  }
+  const results = settled.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
   if (results.some((r) => !r.ownAllowed || !r.foreignDenied)) throw new IsolationVerificationError(input.tenantId, results);
   return results;
 }
