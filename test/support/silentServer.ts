@@ -5,6 +5,8 @@ import { createServer, type Socket } from "node:net";
 export interface SilentServer {
   readonly port: number;
   readonly connected: Promise<void>;
+  /** How many connections are still open: a client that gave up must have closed its own. */
+  openConnections(): number;
   hangUp(): void;
   close(): Promise<void>;
 }
@@ -12,10 +14,16 @@ export interface SilentServer {
 /** A TCP server on loopback that accepts connections and never answers, until hangUp. */
 export async function startSilentServer(): Promise<SilentServer> {
   const sockets: Socket[] = [];
+  const open = new Set<Socket>();
   let onConnection: () => void = () => undefined;
   const connected = new Promise<void>((resolve) => (onConnection = resolve));
   const server = createServer((socket) => {
     sockets.push(socket);
+    open.add(socket);
+    socket.on("close", () => open.delete(socket));
+    // Reads and drops what the client sends: unread data would also hold back the client's FIN,
+    // and its connection would look open here after the client closed it.
+    socket.resume();
     socket.on("error", () => undefined);
     onConnection();
   });
@@ -28,6 +36,7 @@ export async function startSilentServer(): Promise<SilentServer> {
   return {
     port: address.port,
     connected,
+    openConnections: () => open.size,
     hangUp,
     close: () => new Promise<void>((resolve) => {
       hangUp();
