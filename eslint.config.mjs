@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["bin/**", "node_modules/**", "coverage/**"] },
+  { ignores: ["bin/**", "node_modules/**", "coverage/**", "console/src/api/generated/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

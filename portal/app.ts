@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyServerOptions } from "fastify";
 import { registerAccessControl } from "./access";
 import { errorAnswer } from "./errors";
+import { consolePlugin } from "./console";
 import { RouteMethods } from "./routeMethods";
 import { healthRoutes } from "./routes/health";
 import { operationRoutes } from "./routes/operations";
@@ -72,6 +73,7 @@ export async function buildPortalApp(context: PortalContext, options: PortalAppO
   await app.register(healthRoutes);
   await app.register(tenantRoutes);
   await app.register(operationRoutes);
+  await app.register(consolePlugin);
   app.get("/openapi.json", { config: { access: "public" }, schema: { hide: true } }, async () => app.swagger());
   await app.ready();
   return app;

@@ -228,6 +228,10 @@ describe("health, metrics, OpenAPI", () => {
         "POST /tenants/{id}/resume",
         "POST /tenants/{id}/rotate",
         "GET /tenants/{id}/events",
+        // The console's read routes (portal/console/reads.ts).
+        "GET /me",
+        "GET /tenants/{id}/operations",
+        "GET /tenants/{id}/audit",
         "GET /operations/{id}",
         "GET /operations/{id}/stream",
         "GET /healthz",
