@@ -1,5 +1,5 @@
 /** How a command reaches the control-plane database: FROSTBYTE_CONTROL_DB_URL (DESIGN §9). */
-import { assertControlPlaneUrl, createControlPlanePool, explainConnectTimeout, TenantRegistry } from "../controlplane";
+import { assertControlPlaneUrl, TenantRegistry, withControlPlanePool } from "../controlplane";
 import type pg from "pg";
 import { CliError, type CliIo } from "./io";
 
@@ -19,16 +19,8 @@ export function controlDbUrl(io: CliIo): string {
 }
 
 /** Runs `work` with a small pool on the control plane, and closes the pool afterwards. */
-export async function withPool<T>(io: CliIo, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
-  const url = controlDbUrl(io);
-  const pool = createControlPlanePool(url, { max: 2, applicationName: "frostbyte-cli" });
-  try {
-    return await work(pool);
-  } catch (error) {
-    throw explainConnectTimeout(error, url, CONTROL_DB_URL_ENV);
-  } finally {
-    await pool.end();
-  }
+export function withPool<T>(io: CliIo, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  return withControlPlanePool(controlDbUrl(io), { max: 2, applicationName: "frostbyte-cli", setting: CONTROL_DB_URL_ENV }, work);
 }
 
 /** Runs `work` with a registry on a small pool, and closes the pool afterwards. */

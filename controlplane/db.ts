@@ -78,6 +78,22 @@ export function createControlPlanePool(url: string, options: ControlPlanePoolOpt
   return pool;
 }
 
+/**
+ * Runs `work` on a short-lived pool that is always closed afterwards. A connect timeout becomes a
+ * ControlPlaneTimeoutError naming `setting` (where the URL came from) and the seconds waited, so the
+ * error says what to check; the URL itself, which holds a password, is never quoted.
+ */
+export async function withControlPlanePool<T>(url: string, options: ControlPlanePoolOptions & { readonly setting?: string }, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  const pool = createControlPlanePool(url, options);
+  try {
+    return await work(pool);
+  } catch (error) {
+    throw explainConnectTimeout(error, url, options.setting);
+  } finally {
+    await pool.end();
+  }
+}
+
 /** Whether node-postgres gave up opening a connection after the connect timeout (pool or client). */
 export function isConnectTimeout(error: unknown): boolean {
   return error instanceof Error && /^(timeout exceeded when trying to connect|timeout expired|Connection terminated due to connection timeout)$/.test(error.message);

@@ -4,7 +4,7 @@
  */
 export { appendEvent, listEvents, verifyChain, type AppendEventInput, type AuditEvent, type ChainVerification } from "./audit";
 export { canonicalEvent, canonicalField, canonicalTimestamp, eventHash, CANONICAL_FORMAT_TAG, type CanonicalEventFields } from "./canonical";
-export { assertControlPlaneUrl, controlPlaneClientConfig, createControlPlanePool, explainConnectTimeout, isConnectTimeout, withTransaction, type ControlPlanePoolOptions, type Queryable } from "./db";
+export { assertControlPlaneUrl, controlPlaneClientConfig, createControlPlanePool, explainConnectTimeout, isConnectTimeout, withControlPlanePool, withTransaction, type ControlPlanePoolOptions, type Queryable } from "./db";
 export {
   ControlPlaneTimeoutError,
   ControlPlaneUrlError,

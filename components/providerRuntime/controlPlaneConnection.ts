@@ -4,7 +4,7 @@
  * the program). Runtime side only: providers reach it through their runtime module, never capture it.
  */
 import type pg from "pg";
-import { createControlPlanePool, explainConnectTimeout } from "../../controlplane";
+import { withControlPlanePool } from "../../controlplane";
 
 /** Where the stack's code reads the control-plane URL from; named when the database does not answer. */
 export const CONTROL_PLANE_SETTING = "frostbyte:controlPlaneDbUrl";
@@ -15,13 +15,6 @@ export const CONTROL_PLANE_SETTING = "frostbyte:controlPlaneDbUrl";
  * waited (the URL's connect_timeout), so the engine's error says what to check; the URL itself,
  * which holds a password, is never quoted.
  */
-export async function withControlPlane<T>(url: string, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
-  const pool = createControlPlanePool(url, { max: 2 });
-  try {
-    return await work(pool);
-  } catch (error) {
-    throw explainConnectTimeout(error, url, CONTROL_PLANE_SETTING);
-  } finally {
-    await pool.end();
-  }
+export function withControlPlane<T>(url: string, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  return withControlPlanePool(url, { max: 2, setting: CONTROL_PLANE_SETTING }, work);
 }
