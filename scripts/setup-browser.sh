@@ -7,4 +7,8 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
 fi
-/usr/bin/chromium --version >/dev/null
+# Debian's wrapper script prints shell noise on some machines; only a browser that does not start matters.
+if ! version="$(/usr/bin/chromium --version 2>&1)"; then
+  echo "setup-browser: /usr/bin/chromium does not start: $version" >&2
+  exit 1
+fi

@@ -3,7 +3,7 @@
  * Every request the page makes is recorded; one to anything but 127.0.0.1 is aborted and kept,
  * so a test can assert that none happened. axe-core checks a page for accessibility.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -29,6 +29,7 @@ export interface ConsoleBrowser {
 }
 
 export async function openConsoleBrowser(): Promise<ConsoleBrowser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: bash scripts/setup-browser.sh installs Debian's Chromium`);
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB", timezoneId: "UTC" });
   const requests: string[] = [];
