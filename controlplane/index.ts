@@ -23,4 +23,27 @@ export type { Tenant, TenantEndpoints } from "./tenantRecord";
 export { deleteSecretsFile, getSecretsFile, storeSecretsFile, type SecretsFile } from "./secretsFiles";
 export { sopsBinary, sopsDecryptYaml, sopsEncryptYaml } from "./sops";
 export * from "./operations/index";
-export { createToken, findActiveToken, hashToken, looksLikeToken, revokeToken, TOKEN_PREFIX, type ApiToken, type CreatedToken, type TokenKind, type TokenScope } from "./apiTokens";
+export {
+  authenticateToken,
+  createToken,
+  DEFAULT_TOKEN_TTL_SECONDS,
+  findActiveToken,
+  hashToken,
+  listTokens,
+  looksLikeToken,
+  MAX_TOKEN_TTL_SECONDS,
+  revokeToken,
+  TenantClosedForTokensError,
+  TOKEN_PREFIX,
+  TokenLifetimeError,
+  tokenState,
+  tokenTtlSeconds,
+  type ApiToken,
+  type CreatedToken,
+  type TokenFilter,
+  type TokenKind,
+  type TokenLifetime,
+  type TokenLookup,
+  type TokenScope,
+  type TokenState,
+} from "./apiTokens";

@@ -1,28 +1,34 @@
 /**
- * Who may call a route, declared in the route's own `config.access` and enforced by one `onRequest`
- * hook, before the request is validated (a caller without a token learns nothing else):
- * - `"public"`: no token (health, the OpenAPI document);
- * - a list of roles: a bearer token of one of them; none, malformed, unknown or revoked → 401, a
- *   token of another role → 403.
- * A token's role is its kind (admin, tenant). A tenant token reaches only its own tenant: routes
- * check that with {@link Principal.assertMayReach} once they know the tenant.
- * Every route must declare its access; registering one without it fails at start-up.
+ * Who may call a route. Each route declares what it does in its own `config.access`: `"public"`
+ * (health, the OpenAPI document, the console's page), or the action of the role × action table
+ * (domain/authority.ts) it performs. One `onRequest` hook enforces it before the request is
+ * validated (a caller without a token learns nothing else):
+ * - a client that has failed to authenticate too often → 429 with Retry-After (authFailures.ts);
+ * - no token, a malformed, unknown, revoked or expired one → 401 (and the failure is counted);
+ * - a token whose role the table gives no reach for the action → 403.
+ * A tenant token reaches only its own tenant where the table says `own`: routes check that with
+ * {@link Principal.assertMayReach} once they know the tenant. Every route must declare its access;
+ * registering one without it, or with an action the table does not know, fails at start-up.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { findActiveToken, type Queryable, type TokenKind, type TokenScope } from "../controlplane";
+import { authenticateToken, type Queryable, type TokenScope } from "../controlplane";
+import { isPortalAction, reachOf, rolesAllowed, type PortalAction, type Reach, type Role } from "../domain";
+import { AuthFailureLimiter } from "./authFailures";
 import { forbidden, unauthorized } from "./errors";
+import { DEFAULT_ACCESS_SETTINGS, type AuthFailureLimit } from "./settings";
 
-/** A role a route may grant access to: the kind of the caller's token. */
-export type Role = TokenKind;
+export type { Role } from "../domain";
 
-/** Who may call a route: anyone (`public`), or a token of one of the roles. */
-export type Access = "public" | readonly Role[];
+/** Who may call a route: anyone (`public`), or the roles the table allows this action. */
+export type Access = "public" | PortalAction;
 
-/** The caller a token speaks for. */
+/** The caller a token speaks for, and the action of the route it called. */
 export class Principal {
   constructor(
     readonly tokenId: string,
     readonly scope: TokenScope,
+    /** Undefined for a request no route matched (404, 405): any token may learn that. */
+    readonly action: PortalAction | undefined,
   ) {}
 
   get role(): Role {
@@ -34,21 +40,34 @@ export class Principal {
     return `portal:${this.scope.kind}-token:${this.tokenId}`;
   }
 
-  /** The one tenant this caller is limited to; undefined when it may reach every tenant. */
+  /** The one tenant this token belongs to; undefined for a token of no tenant (admin, auditor). */
   get tenantScope(): string | undefined {
     return this.scope.kind === "tenant" ? this.scope.tenantId : undefined;
   }
 
-  /** Throws 403 unless this caller may reach `tenantId`. */
+  /** How far the table lets this caller perform the route's action. */
+  get reach(): Reach {
+    return this.action === undefined ? "none" : reachOf(this.role, this.action);
+  }
+
+  /** The one tenant this request may see or change; undefined when it may reach every tenant. */
+  get reachLimit(): string | undefined {
+    return this.reach === "every" ? undefined : (this.tenantScope ?? "");
+  }
+
+  /** Throws 403 unless this caller may perform the route's action on `tenantId`. */
   assertMayReach(tenantId: string): void {
+    const reach = this.reach;
+    if (reach === "every") return;
     const own = this.tenantScope;
-    if (own !== undefined && own !== tenantId) throw forbidden(`this token belongs to tenant "${own}" and may not reach tenant "${tenantId}"`);
+    if (reach === "own" && own === tenantId) return;
+    throw forbidden(own === undefined ? `this token may not reach tenant "${tenantId}"` : `this token belongs to tenant "${own}" and may not reach tenant "${tenantId}"`);
   }
 }
 
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** Who may call the route (see portal/access.ts); required on every route. */
+    /** What the route does, for the role × action table, or "public" (see portal/access.ts); required on every route. */
     access?: Access;
   }
   interface FastifyRequest {
@@ -57,14 +76,11 @@ declare module "fastify" {
   }
 }
 
-/** Requests no route matched (404, 405) need a token of any role, as every non-public route does. */
-const ANY_ROLE: readonly Role[] = ["admin", "tenant"];
-
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-/** `an admin token`, `an admin or auditor token`. */
+/** `an admin token`, `an admin or auditor token`, `an admin, auditor or tenant token`. */
 function tokenOf(roles: readonly Role[]): string {
-  const words = roles.join(" or ");
+  const words = roles.length > 1 ? `${roles.slice(0, -1).join(", ")} or ${roles.at(-1) ?? ""}` : (roles[0] ?? "no");
   return `${/^[aeiou]/.test(words) ? "an" : "a"} ${words} token`;
 }
 
@@ -74,25 +90,36 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** Registers the access hook; call it before any route is registered. */
-export function registerAccessControl(app: FastifyInstance, db: Queryable): void {
+/**
+ * Registers the access hook and the limit on failed authentications; call it before any route is
+ * registered.
+ */
+export async function registerAccessControl(app: FastifyInstance, db: Queryable, authFailures: AuthFailureLimit = DEFAULT_ACCESS_SETTINGS.authFailures): Promise<void> {
+  const limiter = await AuthFailureLimiter.register(app, authFailures);
   app.decorateRequest("principal", null);
   app.addHook("onRoute", (route) => {
-    if (route.config?.access === undefined) {
-      throw new Error(`route ${String(route.method)} ${route.url} declares no config.access: "public" or the roles that may call it`);
+    const access: unknown = route.config?.access;
+    if (access === undefined) throw new Error(`route ${String(route.method)} ${route.url} declares no config.access: "public" or the action it performs (domain/authority.ts)`);
+    if (access !== "public" && !isPortalAction(access)) {
+      throw new Error(`route ${String(route.method)} ${route.url}: config.access ${JSON.stringify(access)} is neither "public" nor an action of domain/authority.ts`);
     }
   });
   app.addHook("onRequest", async (request) => {
-    const access = request.routeOptions.config.access ?? ANY_ROLE;
-    if (access === "public") return;
+    const action = request.routeOptions.config.access;
+    if (action === "public") return;
+    await limiter.assertNotLocked(request);
     const header = request.headers.authorization;
     if (header === undefined) throw unauthorized("no bearer token: send Authorization: Bearer <token> (frostbyte token create)");
     const match = BEARER.exec(header);
-    if (!match?.[1]) throw unauthorized("the Authorization header is not a bearer token");
-    const token = await findActiveToken(db, match[1]);
-    if (token === undefined) throw unauthorized("unknown or revoked token");
-    const principal = new Principal(token.tokenId, token.scope);
-    if (!access.includes(principal.role)) throw forbidden(`this needs ${tokenOf(access)}`);
+    const lookup = match?.[1] ? await authenticateToken(db, match[1]) : undefined;
+    if (lookup?.found !== "active") {
+      await limiter.recordFailure(request);
+      if (lookup === undefined) throw unauthorized("the Authorization header is not a bearer token");
+      if (lookup.found === "expired") throw unauthorized(`this token expired at ${lookup.token.expiresAt.toISOString()}; ask an operator for a new one (frostbyte token create)`);
+      throw unauthorized("unknown or revoked token");
+    }
+    const principal = new Principal(lookup.token.tokenId, lookup.token.scope, action);
+    if (action !== undefined && principal.reach === "none") throw forbidden(`this needs ${tokenOf(rolesAllowed(action))}`);
     request.principal = principal;
   });
 }

@@ -16,6 +16,7 @@ import { operationRoutes } from "./routes/operations";
 import { tenantRoutes } from "./routes/tenants";
 import { documentedRuleKeyword, documentRouteSchema } from "./schemas/documented";
 import { decorateServices, type PortalApp, type PortalContext } from "./services";
+import { DEFAULT_ACCESS_SETTINGS, type AccessSettings } from "./settings";
 
 /** The OpenAPI document's version of the API. */
 export const PORTAL_API_VERSION = "1.0.0";
@@ -24,6 +25,8 @@ export const PORTAL_API_VERSION = "1.0.0";
 export interface PortalAppOptions {
   /** Fastify's logger option (default: no logging). */
   readonly logger?: FastifyServerOptions["logger"];
+  /** Failed-authentication limit and the event stream's token check (default {@link DEFAULT_ACCESS_SETTINGS}). */
+  readonly access?: AccessSettings;
 }
 
 const OPENAPI: FastifyDynamicSwaggerOptions["openapi"] = {
@@ -53,7 +56,8 @@ export async function buildPortalApp(context: PortalContext, options: PortalAppO
 
   await app.register(swagger, { openapi: OPENAPI, transform: documentRouteSchema });
   decorateServices(app, context);
-  registerAccessControl(app, context.pool);
+  const access = options.access ?? DEFAULT_ACCESS_SETTINGS;
+  await registerAccessControl(app, context.pool, access.authFailures);
   const methods = new RouteMethods();
   methods.watch(app);
 
@@ -72,7 +76,7 @@ export async function buildPortalApp(context: PortalContext, options: PortalAppO
 
   await app.register(healthRoutes);
   await app.register(tenantRoutes);
-  await app.register(operationRoutes);
+  await app.register(operationRoutes, { streamTokenCheckSeconds: access.streamTokenCheckSeconds });
   await app.register(consolePlugin);
   app.get("/openapi.json", { config: { access: "public" }, schema: { hide: true } }, async () => app.swagger());
   await app.ready();

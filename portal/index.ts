@@ -5,6 +5,18 @@
  * control plane's API tokens.
  */
 export { type Access, Principal, principalOf, registerAccessControl, type Role } from "./access";
+export { AuthFailureLimiter, authFailureKey } from "./authFailures";
+export {
+  accessSettingsFromEnv,
+  AUTH_FAILURES_MAX_ENV,
+  AUTH_FAILURES_WINDOW_ENV,
+  DEFAULT_ACCESS_SETTINGS,
+  PortalSettingError,
+  STREAM_TOKEN_CHECK_ENV,
+  type AccessSettings,
+  type AuthFailureLimit,
+} from "./settings";
+export type { StreamClosedReason, StreamTokenGuard } from "./sse";
 export { buildPortalApp, PORTAL_API_VERSION, type PortalAppOptions } from "./app";
 export { errorAnswer, forbidden, HttpError, methodNotAllowed, notFound, schemaIssuePath, unauthorized, type ErrorAnswer, type ErrorBody, type HttpErrorOptions } from "./errors";
 export { acquirePortalLock, PortalAlreadyRunningError, type PortalLock } from "./instanceLock";

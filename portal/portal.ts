@@ -15,6 +15,7 @@ import { OperationRunner, type RunnerLog } from "./operations/runner";
 import { TenantOperations } from "./operations/service";
 import type { OperationStacks } from "./operations/stacks";
 import type { PortalApp } from "./services";
+import type { AccessSettings } from "./settings";
 
 /** Who the registry records for the changes the portal makes on its own (recovery, settling a failure). */
 export const PORTAL_ACTOR = "portal";
@@ -28,6 +29,8 @@ export interface PortalDeps {
   readonly logger?: FastifyServerOptions["logger"];
   /** How long `close` lets running operations finish before cancelling them (default 60 s). */
   readonly shutdownGraceMs?: number;
+  /** Failed-authentication limit and the event stream's token check (default: settings.ts). */
+  readonly access?: AccessSettings;
 }
 
 /** A built portal, not yet listening. */
@@ -51,7 +54,7 @@ export async function openPortal(deps: PortalDeps): Promise<Portal> {
   const log: RunnerLog = { error: (details, message) => logger.current?.error(details, message) };
   const runner = new OperationRunner({ pool, registry, stacks, hub, metrics, redact: stacks.redact, log, actor: PORTAL_ACTOR });
   const operations = new TenantOperations(pool, registry, stacks, runner);
-  const app = await buildPortalApp({ pool, registry, operations, hub, metrics }, { logger: deps.logger ?? false });
+  const app = await buildPortalApp({ pool, registry, operations, hub, metrics }, { logger: deps.logger ?? false, ...(deps.access ? { access: deps.access } : {}) });
   logger.current = app.log;
   for (const { operation, staleLockError } of recovered) {
     app.log.warn({ operationId: operation.operationId, tenantId: operation.tenantId, kind: operation.kind }, "operation interrupted by a restart marked failed");
@@ -81,6 +84,7 @@ export interface StartPortalOptions {
   readonly stacks: OperationStacks;
   readonly logger?: FastifyServerOptions["logger"];
   readonly shutdownGraceMs?: number;
+  readonly access?: AccessSettings;
 }
 
 /** A listening portal. */
@@ -98,7 +102,13 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
   const pool = createControlPlanePool(options.controlDbUrl, { applicationName: "frostbyte-portal" });
   let portal: Portal;
   try {
-    portal = await openPortal({ pool, stacks: options.stacks, logger: options.logger, ...(options.shutdownGraceMs === undefined ? {} : { shutdownGraceMs: options.shutdownGraceMs }) });
+    portal = await openPortal({
+      pool,
+      stacks: options.stacks,
+      logger: options.logger,
+      ...(options.shutdownGraceMs === undefined ? {} : { shutdownGraceMs: options.shutdownGraceMs }),
+      ...(options.access === undefined ? {} : { access: options.access }),
+    });
   } catch (error) {
     await pool.end();
     await lock.release();

@@ -1,11 +1,12 @@
 /**
  * `frostbyte portal` (DESIGN §9): the self-service HTTP API. Reads FROSTBYTE_CONTROL_DB_URL, the
  * base config (shared stack config of every tenant stack), PULUMI_CONFIG_PASSPHRASE and the
- * backend (PULUMI_BACKEND_URL, or a file backend under FROSTBYTE_STATE_DIR); runs until SIGINT or
+ * backend (PULUMI_BACKEND_URL, or a file backend under FROSTBYTE_STATE_DIR), and the access settings
+ * (FROSTBYTE_PORTAL_AUTH_FAILURES_*, _STREAM_TOKEN_CHECK: portal/settings.ts); runs until SIGINT or
  * SIGTERM, then lets running operations finish (or cancels them after the grace period).
  */
 import type { Command } from "commander";
-import { startPortal } from "../../portal";
+import { accessSettingsFromEnv, startPortal } from "../../portal";
 import { createTenantStacks, loadBaseConfig } from "../../stacks";
 import { BASE_CONFIG_OPTION, baseConfigPath } from "../baseConfig";
 import { controlDbUrl } from "../controlPlane";
@@ -47,12 +48,14 @@ export async function portal(io: CliIo, options: PortalCommandOptions): Promise<
   const path = baseConfigPath(io, options.baseConfig);
   const host = options.host ?? io.env[HOST_ENV] ?? DEFAULT_HOST;
   const port = parsePort(options.port ?? io.env[PORT_ENV] ?? String(DEFAULT_PORT));
+  const access = accessSettingsFromEnv(io.env);
   const stacks = createTenantStacks(await loadBaseConfig(path), { env: io.env });
   const running = await startPortal({
     controlDbUrl: url,
     host,
     port,
     stacks,
+    access,
     logger: { level: "info", stream: { write: (line: string) => io.stdout(line) } },
   });
   io.stdout(`frostbyte portal listening on ${running.url} (stacks: ${stacks.redact(stacks.workspace.settings.backendUrl)})\n`);

@@ -59,12 +59,11 @@ function reachableTenant(request: FastifyRequest, id: string): string {
 
 export const consoleReadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const security = [{ bearer: [] }];
-  const config = { access: ["admin", "tenant"] } as const;
 
   app.get(
     "/me",
     {
-      config,
+      config: { access: "caller.read" },
       schema: {
         summary: "The caller: the role and tenant scope of the bearer token",
         tags: ["tenants"],
@@ -81,7 +80,7 @@ export const consoleReadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/tenants/:id/operations",
     {
-      config,
+      config: { access: "tenant.operations" },
       schema: {
         summary: "The tenant's operations, newest first",
         tags: ["operations"],
@@ -100,7 +99,7 @@ export const consoleReadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/tenants/:id/audit",
     {
-      config,
+      config: { access: "tenant.audit" },
       schema: {
         summary: "The tenant's audit log (DESIGN §5) and whether its hash chain verifies",
         tags: ["tenants"],

@@ -57,7 +57,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/metrics",
     {
-      config: { access: ["admin"] },
+      config: { access: "portal.metrics" },
       schema: {
         summary: "Prometheus metrics (admin)",
         tags: ["health"],

@@ -1,9 +1,13 @@
-/** The operation routes: one operation, and its progress as server-sent events. */
+/**
+ * The operation routes: one operation, and its progress as server-sent events. An open stream looks
+ * its token up again every `streamTokenCheckSeconds` and ends when the token is revoked or expires.
+ */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { getOperation, type Operation } from "../../controlplane";
 import { principalOf } from "../access";
 import { notFound } from "../errors";
+import { DEFAULT_ACCESS_SETTINGS } from "../settings";
 import { AUTHENTICATED_ERRORS, errorResponses, jsonResponse, OperationIdParams } from "../schemas/common";
 import { OperationView, StreamEvent } from "../schemas/operations";
 import { streamOperation } from "../sse";
@@ -17,9 +21,16 @@ async function visibleOperation(app: FastifyInstance, request: FastifyRequest, i
   return operation;
 }
 
-export const operationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+/** Options of {@link operationRoutes}. */
+export interface OperationRoutesOptions {
+  /** How often an open stream checks its token (default {@link DEFAULT_ACCESS_SETTINGS}). */
+  readonly streamTokenCheckSeconds?: number;
+}
+
+export const operationRoutes: FastifyPluginAsyncTypebox<OperationRoutesOptions> = async (app, options) => {
   const security = [{ bearer: [] }];
-  const config = { access: ["admin", "tenant"] } as const;
+  const config = { access: "tenant.operations" } as const;
+  const checkEveryMs = (options.streamTokenCheckSeconds ?? DEFAULT_ACCESS_SETTINGS.streamTokenCheckSeconds) * 1000;
 
   app.get(
     "/operations/:id",
@@ -43,7 +54,8 @@ export const operationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: "The operation's progress as server-sent events",
         description:
-          "`progress` events (id: sequence number; data: one progress event, see ProgressEvent) as they happen, then one `end` event whose data is the finished operation; then the stream closes. Send Last-Event-ID to resume.",
+          "`progress` events (id: sequence number; data: one progress event, see ProgressEvent) as they happen, then one `end` event whose data is the finished operation; then the stream closes. Send Last-Event-ID to resume. " +
+          "The stream checks its token every few seconds: when the token is revoked (its tenant's deprovisioning revokes it too) or expires, one `closed` event says why and the stream closes.",
         tags: ["operations"],
         security,
         params: OperationIdParams,
@@ -55,7 +67,7 @@ export const operationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const operation = await visibleOperation(app, request, request.params.id);
-      await streamOperation(request, reply, operation, app.progressHub, app.controlPlane);
+      await streamOperation(request, reply, operation, app.progressHub, app.controlPlane, { tokenId: principalOf(request).tokenId, checkEveryMs });
     },
   );
 };

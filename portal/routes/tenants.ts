@@ -6,8 +6,9 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { listTenantsWithActiveOperation, activeOperationOf, type Operation } from "../../controlplane";
-import { principalOf } from "../access";
-import { HttpError } from "../errors";
+import { CONFIG_KEY_OWNERS, CONFIG_KEY_PERMISSIONS, mayChangeConfigKeys, type PortalAction } from "../../domain";
+import { principalOf, type Principal } from "../access";
+import { forbidden, HttpError } from "../errors";
 import { tenantIdPathProblem } from "../operations/service";
 import { AUTHENTICATED_ERRORS, BODY_ERRORS, errorResponses, jsonResponse, TenantIdParams, type ErrorStatus } from "../schemas/common";
 import { OperationView } from "../schemas/operations";
@@ -20,6 +21,23 @@ function tenantParam(request: FastifyRequest, id: string): string {
   if (problem) throw new HttpError(400, `${problem.path}: ${problem.message}`, { problems: [problem] });
   principalOf(request).assertMayReach(id);
   return id;
+}
+
+/**
+ * Throws 403 naming the config keys the caller's role may not change (domain/authority.ts): a
+ * tenant changes its data policy, operators everything else.
+ */
+function assertMayChangeKeys(principal: Principal, patch: unknown): void {
+  const decision = mayChangeConfigKeys(principal.role, patch);
+  if (decision.allowed) return;
+  const owners = CONFIG_KEY_PERMISSIONS[principal.role];
+  const allowed = Object.entries(CONFIG_KEY_OWNERS)
+    .filter(([, owner]) => owner !== "registry" && owners.includes(owner))
+    .map(([key]) => key);
+  throw forbidden(
+    `a ${principal.role} token may not change ${decision.refusedKeys.join(", ")}: only operators do` +
+      (allowed.length > 0 ? `; it may change ${allowed.join(", ")}` : ""),
+  );
 }
 
 function accepted(reply: FastifyReply, operation: Operation) {
@@ -36,13 +54,12 @@ const OPERATION_ERRORS: readonly ErrorStatus[] = [...BODY_ERRORS, 404, 409, 503,
 
 export const tenantRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const security = [{ bearer: [] }];
-  const adminOnly = { access: ["admin"] } as const;
-  const adminOrOwnTenant = { access: ["admin", "tenant"] } as const;
+  const access = (action: PortalAction) => ({ access: action });
 
   app.post(
     "/tenants",
     {
-      config: adminOnly,
+      config: access("tenants.create"),
       schema: {
         summary: "Register a tenant and provision its stack (admin)",
         tags: ["tenants"],
@@ -57,7 +74,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/tenants",
     {
-      config: adminOrOwnTenant,
+      config: access("tenants.list"),
       schema: {
         summary: "List tenants (a tenant token sees only its own)",
         tags: ["tenants"],
@@ -67,7 +84,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const tenantId = principalOf(request).tenantScope;
+      const tenantId = principalOf(request).reachLimit;
       const { state } = request.query;
       const listed = await listTenantsWithActiveOperation(app.controlPlane, { ...(state ? { state } : {}), ...(tenantId ? { tenantId } : {}) });
       return { tenants: listed.map(({ tenant, activeOperationId }) => tenantView(tenant, activeOperationId)) };
@@ -77,7 +94,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/tenants/:id",
     {
-      config: adminOrOwnTenant,
+      config: access("tenant.read"),
       schema: {
         summary: "One tenant",
         tags: ["tenants"],
@@ -96,9 +113,10 @@ export const tenantRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     "/tenants/:id/config",
     {
-      config: adminOrOwnTenant,
+      config: access("tenant.configure"),
       schema: {
         summary: "Change the tenant's config (JSON merge patch) and update its stack",
+        description: "A tenant token may change only its data policy (pii, classification, injection, mime_allowlist, generation_enabled, retention_days); a patch that touches any other key of DESIGN §6 is refused 403 naming the keys.",
         tags: ["tenants"],
         security,
         params: TenantIdParams,
@@ -108,6 +126,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const id = tenantParam(request, request.params.id);
+      assertMayChangeKeys(principalOf(request), request.body);
       return accepted(reply, await app.tenantOperations.updateConfig(id, request.body, principalOf(request).actor));
     },
   );
@@ -115,7 +134,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/tenants/:id/rotate",
     {
-      config: adminOrOwnTenant,
+      config: access("tenant.rotate"),
       schema: {
         summary: "Rotate every credential of the tenant (MinIO, PostgreSQL, Redis, age key) and re-encrypt its secrets file",
         tags: ["tenants"],
@@ -131,16 +150,16 @@ export const tenantRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   const simple = [
-    ["POST", "/tenants/:id/preview", "preview", "Preview what an update of the tenant's stack would change"],
-    ["POST", "/tenants/:id/suspend", "suspend", "Suspend the tenant: disable every credential, keep the data"],
-    ["POST", "/tenants/:id/resume", "resume", "Resume a suspended tenant"],
-    ["DELETE", "/tenants/:id", "deprovision", "Deprovision the tenant: destroy its stack and remove it"],
+    ["POST", "/tenants/:id/preview", "preview", "tenant.preview", "Preview what an update of the tenant's stack would change (admin)"],
+    ["POST", "/tenants/:id/suspend", "suspend", "tenant.suspend", "Suspend the tenant: disable every credential, keep the data (admin)"],
+    ["POST", "/tenants/:id/resume", "resume", "tenant.resume", "Resume a suspended tenant (admin: a suspension is lifted only by an operator)"],
+    ["DELETE", "/tenants/:id", "deprovision", "tenant.deprovision", "Deprovision the tenant: destroy its stack, remove it and revoke its tokens (admin)"],
   ] as const;
-  for (const [method, url, kind, summary] of simple) {
+  for (const [method, url, kind, action, summary] of simple) {
     app.route({
       method,
       url,
-      config: adminOrOwnTenant,
+      config: access(action),
       schema: { summary, tags: ["tenants"], security, params: TenantIdParams, response: { ...acceptedResponse, ...errorResponses(...OPERATION_ERRORS) } },
       handler: async (request, reply) => {
         const id = tenantParam(request, request.params.id);
@@ -152,7 +171,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/tenants/:id/events",
     {
-      config: adminOrOwnTenant,
+      config: access("tenant.audit"),
       schema: {
         summary: "The tenant's audit events (DESIGN §5), in chain order",
         tags: ["tenants"],

@@ -69,7 +69,7 @@ const jsonData = (schema: object) => ({ type: "string", contentMediaType: "appli
  */
 export const StreamEvent = {
   description:
-    "one server-sent event: `progress` (id: its sequence number from 1; data: one progress event), or the last one, `end` (data: the finished operation)",
+    "one server-sent event: `progress` (id: its sequence number from 1; data: one progress event), or the last one: `end` (data: the finished operation), or `closed` when the stream's token was revoked, expired or could not be checked (data: the reason)",
   oneOf: [
     {
       type: "object",
@@ -81,6 +81,20 @@ export const StreamEvent = {
       type: "object",
       required: ["event", "data"],
       properties: { event: { const: "end" }, data: jsonData(OperationView) },
+      additionalProperties: false,
+    },
+    {
+      type: "object",
+      required: ["event", "data"],
+      properties: {
+        event: { const: "closed" },
+        data: jsonData(
+          Type.Object(
+            { reason: Type.Enum(["token-revoked", "token-expired", "token-unchecked"]), message: Type.String() },
+            { additionalProperties: false, description: "why the stream ended before its operation did" },
+          ),
+        ),
+      },
       additionalProperties: false,
     },
   ],

@@ -34,8 +34,8 @@ async function recordedMigrations(): Promise<{ name: string; run_on: Date }[]> {
 
 describe("migrations (DESIGN §4)", () => {
   it("applies 001…010 in order as the migration role and records them", async () => {
-    expect(await migrateControlPlane(db.migratorUrl)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files", "005_operations", "006_api_tokens", "007_credential_rotation", "008_rotate_operations", "009_registry_guards", "010_close_control_plane_database", "011_audit_every_tenant_change"]);
-    expect((await recordedMigrations()).map((m) => m.name)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files", "005_operations", "006_api_tokens", "007_credential_rotation", "008_rotate_operations", "009_registry_guards", "010_close_control_plane_database", "011_audit_every_tenant_change"]);
+    expect(await migrateControlPlane(db.migratorUrl)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files", "005_operations", "006_api_tokens", "007_credential_rotation", "008_rotate_operations", "009_registry_guards", "010_close_control_plane_database", "011_audit_every_tenant_change", "012_api_token_roles_and_expiry"]);
+    expect((await recordedMigrations()).map((m) => m.name)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files", "005_operations", "006_api_tokens", "007_credential_rotation", "008_rotate_operations", "009_registry_guards", "010_close_control_plane_database", "011_audit_every_tenant_change", "012_api_token_roles_and_expiry"]);
     const owners = await server.query<{ tablename: string; tableowner: string }>(
       "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
       [],

@@ -52,7 +52,7 @@ describe("frostbyte token", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^fbt_[A-Za-z0-9_-]{43}\n$/);
     const token = result.stdout.trim();
-    expect(result.stderr).toMatch(/^created admin token [0-9a-f-]{36}; it is shown only now \(revoke with: frostbyte token revoke [0-9a-f-]{36}\)\n$/);
+    expect(result.stderr).toMatch(/^created admin token [0-9a-f-]{36}, expiring \d{4}-\d\d-\d\dT[\d:.]+Z; it is shown only now \(revoke with: frostbyte token revoke [0-9a-f-]{36}\)\n$/);
     const stored = await db.pool.query<{ token_hash: string; kind: string }>("SELECT token_hash, kind FROM api_tokens");
     expect(stored.rows).toEqual([{ token_hash: hashToken(token), kind: "admin" }]);
     expect(JSON.stringify(stored.rows)).not.toContain(token);
@@ -72,7 +72,7 @@ describe("frostbyte token", () => {
   });
 
   it.each([
-    [["token", "create"], "frostbyte: give --admin (every tenant) or --tenant <id> (that tenant only)\n"],
+    [["token", "create"], "frostbyte: give --admin (every tenant), --role auditor (reads every tenant) or --tenant <id> (that tenant only)\n"],
     [["token", "create", "--admin", "--tenant", "acme"], "frostbyte: give either --admin or --tenant <id>, not both\n"],
     [["token", "create", "--tenant", "nobody"], 'frostbyte: tenant "nobody" is not in the registry\n'],
   ])("%j fails with one line", async (args, expected) => {

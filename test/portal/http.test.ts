@@ -244,7 +244,7 @@ describe("health, metrics, OpenAPI", () => {
       if (route.includes("{id}")) expect(operation.parameters, route).toContainEqual(expect.objectContaining({ name: "id", in: "path" }));
     }
     expect(doc.paths["/tenants"]?.["post"]?.requestBody).toMatchObject({ content: { "application/json": { schema: { required: ["id"] } } } });
-    expect(Object.keys(doc.paths["/tenants"]?.["post"]?.responses ?? {}).sort()).toEqual(["202", "400", "401", "403", "409", "413", "415", "500", "503"]);
+    expect(Object.keys(doc.paths["/tenants"]?.["post"]?.responses ?? {}).sort()).toEqual(["202", "400", "401", "403", "409", "413", "415", "429", "500", "503"]);
     expect(JSON.stringify(doc)).not.toContain("~kind");
   });
 });

@@ -41,11 +41,15 @@ const send = (method: string, url: string, token?: string, body?: unknown) =>
   });
 
 describe("access declared in each route's config", () => {
-  it("refuses to register a route that does not declare who may call it", async () => {
+  it("refuses to register a route that does not declare its action, or declares one the role table does not know", async () => {
     const app = Fastify();
-    registerAccessControl(app, db.pool);
-    expect(() => app.get("/undeclared", async () => "ok")).toThrow('route GET /undeclared declares no config.access: "public" or the roles that may call it');
-    app.get("/declared", { config: { access: ["admin"] } }, async () => "ok");
+    await registerAccessControl(app, db.pool);
+    expect(() => app.get("/undeclared", async () => "ok")).toThrow('route GET /undeclared declares no config.access: "public" or the action it performs (domain/authority.ts)');
+    // A list of roles (the declaration before the role table) is refused: the table decides roles.
+    expect(() => app.get("/roles", { config: { access: ["admin"] as never } }, async () => "ok")).toThrow(
+      'route GET /roles: config.access ["admin"] is neither "public" nor an action of domain/authority.ts',
+    );
+    app.get("/declared", { config: { access: "portal.metrics" } }, async () => "ok");
     await app.close();
   });
 

@@ -5,7 +5,7 @@
  * place of the tenant stacks. Tenants in several states give the requests something to find.
  */
 import { createToken } from "../../../controlplane";
-import { startPortal, type RunningPortal } from "../../../portal";
+import { DEFAULT_ACCESS_SETTINGS, startPortal, type RunningPortal } from "../../../portal";
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../../support/controlPlaneDb";
 import { startPostgres, type PostgresServer } from "../../support/postgresServer";
 import { EngineFreeStacks } from "./engineFreeStacks";
@@ -41,6 +41,9 @@ export async function startContractPortal(log: (line: string) => void): Promise<
       port: 0,
       stacks,
       shutdownGraceMs: 5_000,
+      // Schemathesis sends thousands of requests from one address, many without a usable token on
+      // purpose (its auth checks): the limit on failed authentications is tested in test/portal/tokens.test.ts.
+      access: { ...DEFAULT_ACCESS_SETTINGS, authFailures: { maxFailures: 1_000_000, windowSeconds: 60 } },
       logger: { level: "warn", stream: { write: (line: string) => log(line) } },
     });
   } catch (error) {

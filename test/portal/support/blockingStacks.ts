@@ -1,0 +1,34 @@
+/**
+ * TEST DOUBLE of the tenant stacks: like the contract test's {@link EngineFreeStacks} (no Pulumi
+ * engine, every other operation fails at once), except that a preview emits one progress event and
+ * then runs until it is cancelled. Its operation stays live in the progress hub, so an event stream
+ * on it stays open for as long as a test needs.
+ */
+import type { OperationStacks } from "../../../portal";
+import type { OperationHooks, StackOperationOutcome, TenantDesiredState, TenantReservation } from "../../../stacks";
+import { EngineFreeStacks } from "../../contract/support/engineFreeStacks";
+
+function blockUntilCancelled(hooks: OperationHooks): Promise<StackOperationOutcome> {
+  return new Promise((_resolve, reject) => {
+    hooks.onProgress?.({ type: "step", step: "preview-started" });
+    const signal = hooks.signal;
+    if (signal === undefined) return reject(new Error("test double: a blocking preview needs a signal to end it"));
+    if (signal.aborted) return reject(new Error("cancelled"));
+    signal.addEventListener("abort", () => reject(new Error("cancelled")), { once: true });
+  });
+}
+
+export function blockingStacks(): OperationStacks {
+  const base = new EngineFreeStacks();
+  return {
+    reserve: (tenantId, holder) => base.reserve(tenantId, holder),
+    redact: base.redact,
+    provision: base.provision,
+    updateConfig: base.updateConfig,
+    suspend: base.suspend,
+    resume: base.resume,
+    deprovision: base.deprovision,
+    cancelStaleUpdate: base.cancelStaleUpdate,
+    preview: (_reservation: TenantReservation, _desired: TenantDesiredState, hooks: OperationHooks = {}) => blockUntilCancelled(hooks),
+  };
+}
