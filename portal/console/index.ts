@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { consolePages, type ConsolePagesOptions } from "./pages";
 import { consoleReadRoutes } from "./reads";
 
-export { CONSOLE_CSP, DEFAULT_CONSOLE_ASSETS, type ConsolePagesOptions } from "./pages";
+export { CONSOLE_CSP, defaultConsoleAssets, type ConsolePagesOptions } from "./pages";
 
 export const consolePlugin: FastifyPluginAsyncTypebox<ConsolePagesOptions> = async (app, options) => {
   await app.register(consoleReadRoutes);

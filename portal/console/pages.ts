@@ -43,19 +43,26 @@ const ASSETS = [
 ] as const;
 
 /** The project's root: the nearest folder above this file with a package.json (from portal/ or bin/portal/). */
-function projectRoot(from: string): string {
+function projectRoot(from: string): string | undefined {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, "package.json"))) return dir;
-    if (dirname(dir) === dir) throw new Error(`console: no package.json above ${from}`);
+    if (dirname(dir) === dir) return undefined;
   }
 }
 
-/** Where `npm run build` writes the console's assets. */
-export const DEFAULT_CONSOLE_ASSETS = resolve(projectRoot(__dirname), "bin/console/assets");
+/**
+ * Where `npm run build` writes the console's assets: `bin/console/assets` of the project. A build
+ * copied without its package.json (as some tests compile the portal) looks beside its own output,
+ * and answers 503 there when the console was not built with it.
+ */
+export function defaultConsoleAssets(): string {
+  const root = projectRoot(__dirname);
+  return root === undefined ? resolve(__dirname, "../../console/assets") : resolve(root, "bin/console/assets");
+}
 
 /** Options of {@link consolePages}. */
 export interface ConsolePagesOptions {
-  /** The folder of the built assets (default {@link DEFAULT_CONSOLE_ASSETS}). */
+  /** The folder of the built assets (default {@link defaultConsoleAssets}). */
   readonly assetsDir?: string;
 }
 
@@ -64,7 +71,7 @@ export interface ConsolePagesOptions {
  * never built still starts (its API works) and answers the page with 503 saying how to build it.
  */
 export const consolePages: FastifyPluginAsync<ConsolePagesOptions> = async (app, options) => {
-  const dir = options.assetsDir ?? DEFAULT_CONSOLE_ASSETS;
+  const dir = options.assetsDir ?? defaultConsoleAssets();
   const cache = new Map<string, Buffer>();
 
   async function asset(file: string): Promise<Buffer | undefined> {
