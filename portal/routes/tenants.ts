@@ -86,7 +86,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const tenantId = principalOf(request).reachLimit;
       const { state } = request.query;
-      const listed = await listTenantsWithActiveOperation(app.controlPlane, { ...(state ? { state } : {}), ...(tenantId ? { tenantId } : {}) });
+      const listed = await listTenantsWithActiveOperation(app.controlPlane, { ...(state ? { state } : {}), ...(tenantId !== undefined ? { tenantId } : {}) });
       return { tenants: listed.map(({ tenant, activeOperationId }) => tenantView(tenant, activeOperationId)) };
     },
   );
