@@ -73,7 +73,7 @@ describe("the OpenAPI document the console's types are generated from", () => {
     expect(paths).toEqual(expect.arrayContaining(["/me", "/tenants/{id}/operations", "/tenants/{id}/audit", "/tenants", "/operations/{id}/stream"]));
     expect(paths.filter((path) => path === "/" || path.startsWith("/console"))).toEqual([]);
     const stream = streamDataSchemas(document);
-    expect(Object.keys(stream).sort()).toEqual(["end", "progress"]);
+    expect(Object.keys(stream).sort()).toEqual(["closed", "end", "progress"]);
     expect(JSON.stringify(stream["progress"])).toContain("resource-started");
   });
 });
