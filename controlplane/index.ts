@@ -16,6 +16,8 @@ export {
   TenantAlreadyExistsError,
   TenantNotFoundError,
 } from "./errors";
+export { retryControlPlane, type ControlPlaneRetryOptions } from "./retry";
+export { isTransientControlPlaneError } from "./transientErrors";
 export { CONTROL_PLANE_SCHEMA, defaultMigrationsDir, migrateControlPlane, MIGRATIONS_TABLE, type MigrateOptions } from "./migrate";
 export { TenantRegistry, type ChangeOptions, type CredentialRotationInput, type CredentialRotationTokenOptions, type CreateTenantOptions, type StandaloneEventInput, type TransitionOptions, type TransitionResult } from "./registry";
 export { assertNoSecrets } from "./secretGuard";

@@ -51,7 +51,7 @@ export async function openPortal(deps: PortalDeps): Promise<Portal> {
   const metrics = new PortalMetrics();
   // The runner logs through the app's logger, which exists only once the app is built.
   const logger: { current?: PortalApp["log"] } = {};
-  const log: RunnerLog = { error: (details, message) => logger.current?.error(details, message) };
+  const log: RunnerLog = { error: (details, message) => logger.current?.error(details, message), warn: (details, message) => logger.current?.warn(details, message) };
   const runner = new OperationRunner({ pool, registry, stacks, hub, metrics, redact: stacks.redact, log, actor: PORTAL_ACTOR });
   const operations = new TenantOperations(pool, registry, stacks, runner);
   const app = await buildPortalApp({ pool, registry, operations, hub, metrics }, { logger: deps.logger ?? false, ...(deps.access ? { access: deps.access } : {}) });

@@ -15,6 +15,9 @@ export {
   translateAutomationError,
 } from "./errors";
 export { beginCredentialRotation, type PendingRotation } from "./credentialRotation";
+export { OperationDeadline, OperationDeadlineError } from "./deadline";
+export { settleDeadlineFailure, type DeadlineFailure } from "./deadlineFailure";
+export { runWithinDeadline, type DeadlineRunOptions } from "./engineDeadline";
 export { desiredStateFromRegistry, type DesiredStateOverrides } from "./desiredState";
 export { Mutex, TenantLocks, type TenantReservation } from "./locks";
 export { policyFailureDetails, PolicyViolationError, settlePolicyFailure } from "./policyFailure";

@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { operationTimeBounds, WRITE_BACK_RETRY_ENV, type OperationTimeBounds } from "../domain";
 import { StackSettingsError } from "./errors";
 
 export const STATE_DIR_ENV = "FROSTBYTE_STATE_DIR";
@@ -21,6 +22,8 @@ export interface StackSettings {
   readonly stateDir?: string;
   /** The passphrase of the `passphrase` secrets provider; never logged. */
   readonly passphrase: string;
+  /** Each operation's deadline and the cancelled engine's grace (domain/config/operationTimeBounds.ts). */
+  readonly timeBounds: OperationTimeBounds;
 }
 
 /**
@@ -44,6 +47,8 @@ export interface StackSettingsOptions {
  * Reads the settings from `env`. `PULUMI_BACKEND_URL` selects any backend; without it the stacks
  * go to a file backend under `FROSTBYTE_STATE_DIR` (default `<project>/.pulumi-local/state`).
  * `PULUMI_CONFIG_PASSPHRASE` is required: every stack's secrets are encrypted with it.
+ * `FROSTBYTE_OPERATION_DEADLINE_SECONDS` and `FROSTBYTE_OPERATION_CANCEL_GRACE_SECONDS` bound each
+ * operation (defaults in domain/config/operationTimeBounds.ts).
  */
 export function stackSettingsFromEnv(env: Readonly<Record<string, string | undefined>>, options: StackSettingsOptions = {}): StackSettings {
   const workDir = resolve(options.workDir ?? findProjectDir());
@@ -56,11 +61,14 @@ export function stackSettingsFromEnv(env: Readonly<Record<string, string | undef
     );
   }
 
+  const timeBounds = operationTimeBounds(env);
+  if ("problem" in timeBounds) throw new StackSettingsError(timeBounds.problem);
+
   const backendUrl = env[BACKEND_URL_ENV]?.trim();
-  if (backendUrl) return { workDir, backendUrl, passphrase };
+  if (backendUrl) return { workDir, backendUrl, passphrase, timeBounds };
 
   const stateDir = resolve(env[STATE_DIR_ENV]?.trim() || join(workDir, ".pulumi-local", "state"));
-  return { workDir, backendUrl: `file://${stateDir}`, stateDir, passphrase };
+  return { workDir, backendUrl: `file://${stateDir}`, stateDir, passphrase, timeBounds };
 }
 
 /** Creates the file backend's directory when the settings use one. */
@@ -74,5 +82,7 @@ export function pulumiEnv(settings: StackSettings): Record<string, string> {
     [BACKEND_URL_ENV]: settings.backendUrl,
     [PASSPHRASE_ENV]: settings.passphrase,
     PULUMI_SKIP_UPDATE_CHECK: "true",
+    // The stack's write-back retries a control plane that does not answer until the engine's deadline.
+    [WRITE_BACK_RETRY_ENV]: String(settings.timeBounds.deadlineSeconds),
   };
 }

@@ -6,15 +6,18 @@
  * TenantBusyError by `reserve`, never queued.
  */
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { assertTenantId, type JsonObject } from "../domain";
+import { assertTenantId, type JsonObject, type OperationTimeBounds } from "../domain";
 import type { BaseConfig } from "./baseConfig";
 import { replaceStackConfig } from "./configWriter";
+import { OperationDeadline, OperationDeadlineError } from "./deadline";
+import { settleDeadlineFailure } from "./deadlineFailure";
+import { runWithinDeadline } from "./engineDeadline";
 import { StackCommandError, TenantStackNotFoundError } from "./errors";
 import { TenantLocks, type TenantReservation } from "./locks";
 import { OperationRedaction } from "./operationRedaction";
 import { PolicyViolationError } from "./policyFailure";
 import { runWithPolicyPack, type PolicyRunEngineOptions } from "./policyRun";
-import { progressFromEngineEvent, type ProgressEvent, type StackStep, type SummaryProgress } from "./progress";
+import { progressFromEngineEvent, type ProgressEvent, type SummaryProgress } from "./progress";
 import { tenantStackConfig, type TenantDesiredState } from "./tenantStackConfig";
 import { tenantStackName } from "./stackName";
 import { credentialsInDeployment } from "./stateSecrets";
@@ -26,7 +29,20 @@ export interface OperationHooks {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Aborting it cancels the running `pulumi` command. */
   readonly signal?: AbortSignal;
+  /**
+   * The operation's deadline, when the caller keeps one of its own (the portal bounds its bookkeeping
+   * by it too); otherwise each call starts one of FROSTBYTE_OPERATION_DEADLINE_SECONDS.
+   */
+  readonly deadline?: OperationDeadline;
 }
+
+/** Hooks with the operation's deadline set. */
+interface TimedHooks extends OperationHooks {
+  readonly deadline: OperationDeadline;
+}
+
+/** The engine command's options: the policy run's, and the signal that cancels it at the deadline. */
+type EngineOptions = PolicyRunEngineOptions & { readonly signal: AbortSignal };
 
 /** How an update, preview or destroy ended. */
 export interface StackOperationOutcome {
@@ -45,6 +61,15 @@ export interface DeprovisionOutcome extends StackOperationOutcome {
 /** What a tenant's stack exports that may be shown: its public endpoints (never its credentials). */
 export interface TenantStackOutputs {
   readonly endpoints?: JsonObject;
+}
+
+/** The `pulumi` subcommand of each engine step. */
+const ENGINE_COMMANDS = { "update-started": "up", "preview-started": "preview", "destroy-started": "destroy" } as const;
+type EngineStep = keyof typeof ENGINE_COMMANDS;
+
+/** `type "name"` of a resource URN (`urn:pulumi:stack::project::parent$type::name`), for the deadline's error. */
+function resourceLabel(urn: string, type: string): string {
+  return `${type} "${urn.slice(urn.lastIndexOf("::") + 2)}"`;
 }
 
 /** The base config key of the control plane the stack's write-back records into. */
@@ -73,6 +98,11 @@ export class TenantStacks {
     return this.locks.reserve(assertTenantId(tenantId), holder);
   }
 
+  /** Each operation's deadline and the cancelled engine's grace (FROSTBYTE_OPERATION_* settings). */
+  get timeBounds(): OperationTimeBounds {
+    return this.workspace.settings.timeBounds;
+  }
+
   /** Whether an operation holds the tenant now. */
   isBusy(tenantId: string): boolean {
     return this.locks.isBusy(tenantId);
@@ -85,58 +115,57 @@ export class TenantStacks {
 
   /** First deployment: create the stack, write the tenant's config, `up`. */
   provision(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
-    return this.deploy(reservation, desired, hooks);
+    return this.deploy(reservation, desired, this.timed(hooks));
   }
 
   /** A changed config: rewrite the stack config, `up`. */
   updateConfig(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
-    return this.deploy(reservation, desired, hooks);
+    return this.deploy(reservation, desired, this.timed(hooks));
   }
 
   /** Sets the tenant's `suspended` flag (every credential disabled, data kept), `up`; the rest of `desired` (config, rotation) is kept. */
   suspend(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
-    return this.deploy(reservation, { ...desired, suspended: true }, hooks);
+    return this.deploy(reservation, { ...desired, suspended: true }, this.timed(hooks));
   }
 
   /** Clears the tenant's `suspended` flag, `up`; the rest of `desired` is kept. */
   resume(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
-    return this.deploy(reservation, { ...desired, suspended: false }, hooks);
+    return this.deploy(reservation, { ...desired, suspended: false }, this.timed(hooks));
   }
 
   /** What `up` would change, without changing anything but the stack's config file. */
-  async preview(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
+  async preview(reservation: TenantReservation, desired: TenantDesiredState, given: OperationHooks = {}): Promise<StackOperationOutcome> {
+    const hooks = this.timed(given);
     const { stack, redaction } = await this.prepare(reservation, desired, hooks);
-    return this.engine(reservation, stack, redaction, hooks, "preview-started", (engine) =>
-      stack.preview({ color: "never", ...engine, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
-    );
+    return this.engine(reservation, stack, redaction, hooks, "preview-started", (engine) => stack.preview({ color: "never", ...engine }));
   }
 
   /**
    * Drift: `preview --refresh`, i.e. what `up` would change once the state has been read back from
    * the stores (a change made out of band shows up as a change). The refreshed state is not saved.
    */
-  async previewRefreshed(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
+  async previewRefreshed(reservation: TenantReservation, desired: TenantDesiredState, given: OperationHooks = {}): Promise<StackOperationOutcome> {
+    const hooks = this.timed(given);
     const { stack, redaction } = await this.prepare(reservation, desired, hooks);
-    return this.engine(reservation, stack, redaction, hooks, "preview-started", (engine) =>
-      stack.preview({ color: "never", refresh: true, ...engine, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
-    );
+    return this.engine(reservation, stack, redaction, hooks, "preview-started", (engine) => stack.preview({ color: "never", refresh: true, ...engine }));
   }
 
   /** `up --refresh`: converges the stores to the desired state, including what was changed out of band. */
-  async updateRefreshed(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks = {}): Promise<StackOperationOutcome> {
+  async updateRefreshed(reservation: TenantReservation, desired: TenantDesiredState, given: OperationHooks = {}): Promise<StackOperationOutcome> {
+    const hooks = this.timed(given);
     const { stack, redaction } = await this.prepare(reservation, desired, hooks);
-    return this.engine(reservation, stack, redaction, hooks, "update-started", (engine) =>
-      stack.up({ color: "never", refresh: true, ...engine, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
-    );
+    return this.engine(reservation, stack, redaction, hooks, "update-started", (engine) => stack.up({ color: "never", refresh: true, ...engine }));
   }
 
   /**
    * `destroy`, then removes the stack and its config file. A tenant without a stack has nothing to
    * destroy: `stackExisted` is false.
    */
-  async deprovision(reservation: TenantReservation, hooks: OperationHooks = {}): Promise<DeprovisionOutcome> {
+  async deprovision(reservation: TenantReservation, given: OperationHooks = {}): Promise<DeprovisionOutcome> {
     this.assertHeld(reservation);
+    const hooks = this.timed(given);
     const name = tenantStackName(reservation.tenantId);
+    hooks.deadline.assertBefore(`selecting stack "${name}"`);
     let stack: Stack;
     try {
       stack = await this.workspace.select(name);
@@ -147,7 +176,7 @@ export class TenantStacks {
     emit(hooks, { type: "step", step: "stack-selected" });
     const redaction = this.redactionFor(stack);
     const outcome = await this.engine(reservation, stack, redaction, hooks, "destroy-started", (engine) =>
-      stack.destroy({ color: "never", onEvent: engine.onEvent, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
+      stack.destroy({ color: "never", onEvent: engine.onEvent, signal: engine.signal }),
     );
     await this.workspace.remove(name);
     emit(hooks, { type: "step", step: "stack-removed" });
@@ -184,6 +213,11 @@ export class TenantStacks {
     return entry?.endpoints ? { endpoints: entry.endpoints } : {};
   }
 
+  /** `hooks` with the operation's deadline: the caller's, or one that starts now. */
+  private timed(hooks: OperationHooks): TimedHooks {
+    return { ...hooks, deadline: hooks.deadline ?? new OperationDeadline(this.timeBounds.deadlineSeconds) };
+  }
+
   private assertHeld(reservation: TenantReservation): void {
     if (!this.locks.holds(reservation)) throw new Error(`tenant "${reservation.tenantId}": the reservation was released or belongs to another TenantStacks`);
   }
@@ -194,12 +228,14 @@ export class TenantStacks {
   }
 
   /** Creates or selects the stack and writes exactly the config the tenant's stack must have. */
-  private async prepare(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks): Promise<{ stack: Stack; redaction: OperationRedaction }> {
+  private async prepare(reservation: TenantReservation, desired: TenantDesiredState, hooks: TimedHooks): Promise<{ stack: Stack; redaction: OperationRedaction }> {
     this.assertHeld(reservation);
     const wanted = tenantStackConfig(this.base, reservation.tenantId, desired);
+    hooks.deadline.assertBefore(`selecting stack "${tenantStackName(reservation.tenantId)}"`);
     const stack = await this.createOrSelect(reservation.tenantId);
     emit(hooks, { type: "step", step: "stack-selected" });
     const redaction = this.redactionFor(stack);
+    hooks.deadline.assertBefore(`writing the config of stack "${stack.name}"`);
     try {
       await replaceStackConfig(stack, wanted);
     } catch (error) {
@@ -209,11 +245,9 @@ export class TenantStacks {
     return { stack, redaction };
   }
 
-  private async deploy(reservation: TenantReservation, desired: TenantDesiredState, hooks: OperationHooks): Promise<StackOperationOutcome> {
+  private async deploy(reservation: TenantReservation, desired: TenantDesiredState, hooks: TimedHooks): Promise<StackOperationOutcome> {
     const { stack, redaction } = await this.prepare(reservation, desired, hooks);
-    return this.engine(reservation, stack, redaction, hooks, "update-started", (engine) =>
-      stack.up({ color: "never", ...engine, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
-    );
+    return this.engine(reservation, stack, redaction, hooks, "update-started", (engine) => stack.up({ color: "never", ...engine }));
   }
 
   /**
@@ -224,19 +258,24 @@ export class TenantStacks {
    * Every `up` and `preview` runs the project's policy pack (policyRun.ts): a run a mandatory
    * policy refused fails with the policies' own messages, and after an `up` the tenant is settled
    * FAILED; a destroy runs without it (nothing is created).
+   * The command runs under the operation's deadline (engineDeadline.ts); an `up` or destroy cancelled
+   * at it leaves the tenant FAILED with the deadline's error (deadlineFailure.ts).
    */
   private async engine(
     reservation: TenantReservation,
     stack: Stack,
     redaction: OperationRedaction,
-    hooks: OperationHooks,
-    step: StackStep,
-    run: (engine: PolicyRunEngineOptions) => Promise<unknown>,
+    hooks: TimedHooks,
+    step: EngineStep,
+    run: (engine: EngineOptions) => Promise<unknown>,
   ): Promise<StackOperationOutcome> {
     const errors: string[] = [];
     let summary: SummaryProgress | undefined;
     let policyPacks: StackOperationOutcome["policyPacks"];
     let handled: Promise<void> = Promise.resolve();
+    const command = ENGINE_COMMANDS[step];
+    // Resources the engine has started and not yet finished, by URN: what a deadline's error names.
+    const inFlight = new Map<string, string>();
     const handle = async (event: EngineEvent): Promise<void> => {
       await redaction.before(event);
       const progress = progressFromEngineEvent(event, redaction.redact);
@@ -246,25 +285,66 @@ export class TenantStacks {
       emit(hooks, progress);
     };
     const onEvent = (event: EngineEvent): void => {
+      const started = event.resourcePreEvent?.metadata;
+      if (started && started.op !== "same") inFlight.set(started.urn, resourceLabel(started.urn, started.type));
+      const ended = event.resOutputsEvent?.metadata ?? event.resOpFailedEvent?.metadata;
+      if (ended) inFlight.delete(ended.urn);
       handled = handled.then(() => handle(event)).catch(() => undefined);
     };
+    const during = () => `the ${command} of stack "${stack.name}"${inFlight.size > 0 ? ` (in flight: ${[...inFlight.values()].join(", ")})` : ""}`;
+    let engineStarted = false;
+    const timedRun = (engine: PolicyRunEngineOptions) =>
+      runWithinDeadline(
+        {
+          deadline: hooks.deadline,
+          cancelGraceMs: this.timeBounds.cancelGraceSeconds * 1000,
+          stackName: stack.name,
+          command,
+          ...(hooks.signal ? { signal: hooks.signal } : {}),
+          during,
+          // A preview takes no lock.
+          ...(command === "preview" ? {} : { releaseLock: () => stack.cancel() }),
+        },
+        (signal) => {
+          engineStarted = true;
+          return run({ ...engine, signal });
+        },
+      );
     emit(hooks, { type: "step", step });
     try {
-      if (step === "destroy-started") {
-        await run({ policyPacks: [], onEvent });
+      if (command === "destroy") {
+        await timedRun({ policyPacks: [], onEvent });
       } else {
-        const what = `${step === "update-started" ? "up" : "preview"} of stack "${stack.name}"`;
-        const settle = step === "update-started" ? { controlPlaneDbUrl: this.base.values[CONTROL_PLANE_KEY], tenantIds: [reservation.tenantId] } : undefined;
+        const what = `${command} of stack "${stack.name}"`;
+        const settle = command === "up" ? { controlPlaneDbUrl: this.base.values[CONTROL_PLANE_KEY], tenantIds: [reservation.tenantId] } : undefined;
         const workDir = this.workspace.settings.workDir;
-        ({ policyPacks } = await runWithPolicyPack({ what, projectDir: workDir, redact: redaction.redact, onEvent, ...(settle ? { settle } : {}) }, run));
+        ({ policyPacks } = await runWithPolicyPack({ what, projectDir: workDir, redact: redaction.redact, onEvent, ...(settle ? { settle } : {}) }, timedRun));
       }
       await handled;
     } catch (error) {
       await handled;
       await redaction.beforeError();
-      throw this.failure(error, stack, redaction, errors);
+      const failure = this.failure(error, stack, redaction, errors);
+      if (failure instanceof OperationDeadlineError && engineStarted && command !== "preview") await this.settleDeadline(reservation.tenantId, stack.name, command, failure);
+      throw failure;
     }
     return { ...(summary ? { summary } : {}), ...(policyPacks ? { policyPacks } : {}) };
+  }
+
+  /**
+   * Records the deadline's failure on the tenant (deadlineFailure.ts); when the registry cannot take
+   * it, the error says so (the portal settles its operations itself as well).
+   */
+  private async settleDeadline(tenantId: string, stackName: string, command: "up" | "destroy", failure: OperationDeadlineError): Promise<void> {
+    const controlPlaneDbUrl = this.base.values[CONTROL_PLANE_KEY];
+    let problem: string | undefined;
+    try {
+      if (controlPlaneDbUrl === undefined) throw new Error(`the stack config names no control plane (${CONTROL_PLANE_KEY})`);
+      await settleDeadlineFailure(controlPlaneDbUrl, { tenantId, stackName, command, error: failure.message });
+    } catch (error) {
+      problem = this.redact(error instanceof Error ? error.message : String(error));
+    }
+    if (problem !== undefined) failure.message = `${failure.message} (the registry could not record the failure: ${problem})`;
   }
 
   /**

@@ -33,14 +33,27 @@ async function find(registry: TenantRegistry, tenantId: string): Promise<Tenant 
   }
 }
 
+/** The key of TENANT_PROVISION_STARTED's details that names the write-back request which moved the tenant. */
+export const WRITE_BACK_REQUEST_KEY = "write_back_request";
+
+/** Whether the tenant's newest event was written by the write-back request `requestId`. */
+async function newestEventIsFrom(registry: TenantRegistry, tenantId: string, requestId: string): Promise<boolean> {
+  return (await registry.listEvents(tenantId)).at(-1)?.details[WRITE_BACK_REQUEST_KEY] === requestId;
+}
+
 /**
  * Registers the tenant if new, records a changed config, and moves it into PROVISIONING before any
  * store is touched. A tenant left in PROVISIONING by an interrupted run is first marked FAILED, so
  * the history says what happened. Returns the state the tenant ends in.
+ *
+ * `requestId` names this request in TENANT_PROVISION_STARTED: a retry of the same request (its
+ * COMMIT may have gone through while its answer was lost) finds its own start and does not mistake
+ * it for an interrupted run.
  */
-export async function beginProvisioning(pool: pg.Pool, start: ProvisioningStart): Promise<TenantState> {
+export async function beginProvisioning(pool: pg.Pool, start: ProvisioningStart, requestId?: string): Promise<TenantState> {
   const registry = new TenantRegistry(pool);
   const actor = STACK_ACTOR;
+  const started = { actor, ...(requestId === undefined ? {} : { details: { [WRITE_BACK_REQUEST_KEY]: requestId } }) };
   let tenant = await find(registry, start.tenantId);
   if (!tenant) tenant = await registry.createTenant(start.tenantId, { actor, config: start.config });
   else tenant = await registry.updateConfig(start.tenantId, start.config, { actor });
@@ -49,11 +62,12 @@ export async function beginProvisioning(pool: pg.Pool, start: ProvisioningStart)
     case "PENDING":
     case "FAILED":
     case "ACTIVE":
-      return (await registry.transition(start.tenantId, "PROVISIONING", { actor })).tenant.state;
+      return (await registry.transition(start.tenantId, "PROVISIONING", started)).tenant.state;
     case "PROVISIONING": {
+      if (requestId !== undefined && (await newestEventIsFrom(registry, start.tenantId, requestId))) return tenant.state;
       const details = { error: "an earlier deployment ended before it finished provisioning" };
       await registry.transition(start.tenantId, "FAILED", { actor, details });
-      return (await registry.transition(start.tenantId, "PROVISIONING", { actor })).tenant.state;
+      return (await registry.transition(start.tenantId, "PROVISIONING", started)).tenant.state;
     }
     case "SUSPENDED":
       // Suspended tenants keep their state; the config change was recorded above.
@@ -98,6 +112,8 @@ export async function completeProvisioning(pool: pg.Pool, result: ProvisioningRe
  */
 async function recordRotation(registry: TenantRegistry, tenant: Tenant, rotation: string, previousRotation: string | undefined): Promise<void> {
   if (previousRotation !== undefined && previousRotation !== rotation) {
+    // A retry whose earlier attempt committed (its answer lost) finds the rotation recorded already.
+    if (await rotationRecorded(registry, tenant.tenantId, previousRotation, rotation)) return;
     const names = tenantNames(tenant.tenantId);
     const details: JsonObject = {
       rotated: [
@@ -114,6 +130,13 @@ async function recordRotation(registry: TenantRegistry, tenant: Tenant, rotation
   } else if (tenant.credentialRotation !== rotation) {
     await registry.setCredentialRotation(tenant.tenantId, rotation, { actor: STACK_ACTOR, details: { note: "the token the stores hold" } });
   }
+}
+
+/** Whether TENANT_CREDENTIALS_ROTATED from `previous` to `rotation` is among the tenant's events (tokens are never reused). */
+async function rotationRecorded(registry: TenantRegistry, tenantId: string, previous: string, rotation: string): Promise<boolean> {
+  return (await registry.listEvents(tenantId)).some(
+    (event) => event.eventType === "TENANT_CREDENTIALS_ROTATED" && event.details["rotation"] === rotation && event.details["previous_rotation"] === previous,
+  );
 }
 
 /** Moves the tenant into DEPROVISIONING before its stores are destroyed. */

@@ -2,6 +2,7 @@
 export * from "./controlPlaneTimeouts";
 export * from "./errors";
 export * from "./network";
+export * from "./operationTimeBounds";
 export * from "./rotation";
 export * from "./tenantConfig";
 export * from "./stackConfig";

@@ -1,10 +1,22 @@
 /**
  * Writes an operation's progress to operation_events in order, batching what arrives while a write
- * is in flight. Progress is a record, not the operation: a failed write is reported and dropped,
- * and the operation goes on.
+ * is in flight. A control plane that does not answer is retried until the operation's deadline
+ * (bookkeeping.ts), the events behind the batch waiting their turn. Progress is a record, not the
+ * operation: a batch that still cannot be written is reported and dropped, and the operation goes on.
  */
-import { appendProgress, type Queryable } from "../../controlplane";
+import pg from "pg";
+import { appendProgress, retryControlPlane, type Queryable } from "../../controlplane";
 import type { StoredProgress } from "./progressHub";
+
+const UNIQUE_VIOLATION = "23505";
+
+/** When the writer stops retrying a batch. */
+export interface ProgressRetry {
+  /** Epoch milliseconds: the operation's deadline. */
+  readonly until: number;
+  /** The portal's shutdown. */
+  readonly signal?: AbortSignal;
+}
 
 export class ProgressWriter {
   private pending: StoredProgress[] = [];
@@ -15,6 +27,7 @@ export class ProgressWriter {
     private readonly db: Queryable,
     private readonly operationId: string,
     private readonly onError: (error: unknown) => void,
+    private readonly retry?: ProgressRetry,
   ) {}
 
   /** Queues one event; it is written after every event queued before it. */
@@ -34,8 +47,18 @@ export class ProgressWriter {
     this.scheduled = false;
     const batch = this.pending;
     this.pending = [];
+    const write = async (attempt: number): Promise<void> => {
+      try {
+        await appendProgress(this.db, this.operationId, batch);
+      } catch (error) {
+        // One INSERT writes the whole batch or none of it: a retry that finds its first row
+        // follows an attempt that committed before its answer was lost.
+        if (attempt > 1 && error instanceof pg.DatabaseError && error.code === UNIQUE_VIOLATION) return;
+        throw error;
+      }
+    };
     try {
-      await appendProgress(this.db, this.operationId, batch);
+      await (this.retry ? retryControlPlane(write, { until: this.retry.until, ...(this.retry.signal ? { signal: this.retry.signal } : {}) }) : write(1));
     } catch (error) {
       this.onError(error);
     }

@@ -2,11 +2,16 @@
  * Runs accepted operations in the background: marks them running, drives the tenant's stack,
  * streams and stores the progress, and ends them succeeded or failed — a failure also settles the
  * tenant (settle.ts). The tenant's reservation is released only when the operation has ended.
+ * Each operation has a deadline (FROSTBYTE_OPERATION_DEADLINE_SECONDS): the engine is cancelled
+ * when it passes, and every control-plane write is retried while the control plane does not answer
+ * (bookkeeping.ts).
  */
 import type pg from "pg";
-import { markFailed, markRunning, markSucceeded, type Operation, type Tenant, type TenantRegistry } from "../../controlplane";
-import { StackConflictError, type OperationHooks, type StackOperationOutcome, type TenantReservation } from "../../stacks";
+import { getOperation, markFailed, markRunning, markSucceeded, type Operation, type Tenant, type TenantRegistry } from "../../controlplane";
+import { DEFAULT_OPERATION_DEADLINE_SECONDS } from "../../domain";
+import { OperationDeadline, StackConflictError, type OperationHooks, type StackOperationOutcome, type TenantReservation } from "../../stacks";
 import type { PortalMetrics } from "../metrics";
+import { OperationBookkeeping } from "./bookkeeping";
 import { desiredState } from "./kinds";
 import type { ProgressHub } from "./progressHub";
 import { ProgressWriter } from "./progressWriter";
@@ -17,6 +22,8 @@ import type { JsonObject } from "../../domain";
 /** The little logging the runner does. */
 export interface RunnerLog {
   error(details: object, message: string): void;
+  /** Retries of a control plane that does not answer (default: not logged). */
+  warn?(details: object, message: string): void;
 }
 
 /** What the runner works with. */
@@ -76,12 +83,22 @@ export class OperationRunner {
     return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
   }
 
+  /** The deadline of an operation starting now. */
+  private deadline(): OperationDeadline {
+    return new OperationDeadline(this.deps.stacks.timeBounds?.deadlineSeconds ?? DEFAULT_OPERATION_DEADLINE_SECONDS);
+  }
+
   private async execute(queued: Operation, reservation: TenantReservation, signal: AbortSignal): Promise<void> {
     const { pool, registry, hub, metrics, log } = this.deps;
     const id = queued.operationId;
-    const writer = new ProgressWriter(pool, id, (error) => log.error({ err: error, operationId: id }, "could not store operation progress"));
+    const deadline = this.deadline();
+    const books = new OperationBookkeeping(deadline, signal, (what, error) =>
+      log.warn?.({ err: error, operationId: id }, `the control plane did not answer while ${what}; retrying`),
+    );
+    const writer = new ProgressWriter(pool, id, (error) => log.error({ err: error, operationId: id }, "could not store operation progress"), { until: deadline.expiresAt, signal });
     const hooks: OperationHooks = {
       signal,
+      deadline,
       onProgress: (event) => {
         const stored = hub.publish(id, event);
         if (stored) writer.add(stored);
@@ -91,24 +108,27 @@ export class OperationRunner {
     let operation = queued;
     let final: Operation | undefined;
     try {
-      operation = await markRunning(pool, id);
-      const result = await this.perform(operation, await registry.getTenant(operation.tenantId), reservation, hooks);
+      operation = await books.during("marking the operation running", () => markRunning(pool, id));
+      const tenant = await books.during("reading the tenant", () => registry.getTenant(operation.tenantId));
+      const result = await this.perform(operation, tenant, reservation, hooks, books);
       await writer.drain();
-      final = await markSucceeded(pool, id, result);
+      final = await books.closing("marking the operation succeeded", (attempt) => this.finishOnce(id, attempt, () => markSucceeded(pool, id, result)));
     } catch (error) {
       const text = this.errorText(error, signal);
       let result: JsonObject | null = null;
       try {
         // A stack locked by another process was never touched by this operation: whatever that
         // process is doing to the tenant, this failure must not record it as failed.
-        const state = error instanceof StackConflictError ? (await registry.getTenant(operation.tenantId)).state : await settleFailedOperation(registry, operation, text, this.deps.actor);
+        const state = await books.closing("settling the tenant", async () =>
+          error instanceof StackConflictError ? (await registry.getTenant(operation.tenantId)).state : await settleFailedOperation(registry, operation, text, this.deps.actor),
+        );
         if (state !== undefined) result = { tenantState: state };
       } catch (settleError) {
         log.error({ err: settleError, operationId: id }, "could not record the failed operation on its tenant");
       }
       await writer.drain();
       try {
-        final = await markFailed(pool, id, text, result);
+        final = await books.closing("marking the operation failed", (attempt) => this.finishOnce(id, attempt, () => markFailed(pool, id, text, result)));
       } catch (markError) {
         log.error({ err: markError, operationId: id }, "could not mark the operation failed; the next start of the portal will");
       }
@@ -120,8 +140,20 @@ export class OperationRunner {
     }
   }
 
+  /**
+   * Marks the operation finished with `mark`; a later attempt first reads the row, as the one before
+   * may have committed before its answer was lost (a finished row never changes again).
+   */
+  private async finishOnce(operationId: string, attempt: number, mark: () => Promise<Operation>): Promise<Operation> {
+    if (attempt > 1) {
+      const current = await getOperation(this.deps.pool, operationId);
+      if (current?.state === "succeeded" || current?.state === "failed") return current;
+    }
+    return mark();
+  }
+
   /** Drives the tenant's stack for the operation's kind; returns what the operation's `result` records. */
-  private async perform(operation: Operation, tenant: Tenant, reservation: TenantReservation, hooks: OperationHooks): Promise<JsonObject> {
+  private async perform(operation: Operation, tenant: Tenant, reservation: TenantReservation, hooks: OperationHooks, books: OperationBookkeeping): Promise<JsonObject> {
     const { stacks, registry } = this.deps;
     const desired = desiredState(tenant, operation.kind);
     let outcome: StackOperationOutcome;
@@ -145,12 +177,12 @@ export class OperationRunner {
       case "deprovision": {
         const destroyed = await stacks.deprovision(reservation, hooks);
         const note = destroyed.stackExisted ? "stack destroyed and removed" : "the tenant had no stack; nothing to destroy";
-        await completeDeprovisioning(registry, operation, this.deps.actor, note);
+        await books.closing("recording the deprovisioning", () => completeDeprovisioning(registry, operation, this.deps.actor, note));
         outcome = destroyed;
         break;
       }
     }
-    const tenantState = (await registry.getTenant(operation.tenantId)).state;
+    const tenantState = (await books.closing("reading the tenant's state", () => registry.getTenant(operation.tenantId))).state;
     const summary = outcome.summary ? { result: outcome.summary.result, resourceChanges: outcome.summary.resourceChanges, durationSeconds: outcome.summary.durationSeconds } : undefined;
     return { tenantState, ...(summary ? { summary } : {}) };
   }

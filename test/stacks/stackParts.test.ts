@@ -34,10 +34,11 @@ describe("stack settings from the environment", () => {
       backendUrl: `file://${ROOT}/.pulumi-local/state`,
       stateDir: `${ROOT}/.pulumi-local/state`,
       passphrase: "p",
+      timeBounds: { deadlineSeconds: 1800, cancelGraceSeconds: 30 },
     });
     expect(stackSettingsFromEnv({ PULUMI_CONFIG_PASSPHRASE: "p", FROSTBYTE_STATE_DIR: "/srv/stacks" })).toMatchObject({ backendUrl: "file:///srv/stacks", stateDir: "/srv/stacks" });
     const cloud = stackSettingsFromEnv({ PULUMI_CONFIG_PASSPHRASE: "p", PULUMI_BACKEND_URL: "s3://bucket/stacks", FROSTBYTE_STATE_DIR: "/ignored" });
-    expect(cloud).toEqual({ workDir: ROOT, backendUrl: "s3://bucket/stacks", passphrase: "p" });
+    expect(cloud).toEqual({ workDir: ROOT, backendUrl: "s3://bucket/stacks", passphrase: "p", timeBounds: { deadlineSeconds: 1800, cancelGraceSeconds: 30 } });
   });
 
   it("refuses to run without a passphrase or a Pulumi.yaml, saying what to do", () => {
