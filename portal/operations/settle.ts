@@ -2,7 +2,9 @@
  * What the registry records when an operation ends and the stack's program could not record it
  * itself: a failure before or outside the program's own write-back (the engine could not even load
  * a plugin, the portal restarted), or a deprovisioning of a stack that held no write-back resources.
- * Every change goes through TenantRegistry.transition, so each writes its §5 event.
+ * Every change goes through TenantRegistry.transition, so each writes its §5 event. Each function
+ * reads the tenant's state first and acts from it, so the runner may run it again when the control
+ * plane lost its answer (bookkeeping.ts): a change that was committed is not made twice.
  */
 import { TenantNotFoundError, type Operation, type TenantRegistry } from "../../controlplane";
 import type { JsonObject, TenantState } from "../../domain";
