@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseTenantConfig } from "../../domain";
 import {
   createTenantStacks,
+  OperationDeadlineError,
   StackCommandError,
   StackConflictError,
   TenantBusyError,
@@ -136,10 +137,11 @@ describe("tenant stacks (real engine, file backend)", () => {
   it("a second process's update of a locked stack is a conflict (ConcurrentUpdateError → StackConflictError)", async () => {
     // The first update holds the backend's lock for as long as the test wants: its control plane
     // accepts connections and never answers, and connect_timeout=0 lets its write-back start wait
-    // until the test hangs up.
+    // without limit. A hang-up does not end it (the write-back retries a control plane that drops
+    // its connections); its operation's deadline does, and the holder's lock is cleared with it.
     const silent = await startSilentServer();
     const holder = createTenantStacks(testBaseConfig(`postgres://frostbyte:test-only@127.0.0.1:${silent.port}/frostbyte?connect_timeout=0`), {
-      env: { PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE, FROSTBYTE_STATE_DIR: view.stateDir },
+      env: { PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE, FROSTBYTE_STATE_DIR: view.stateDir, FROSTBYTE_OPERATION_DEADLINE_SECONDS: "30", FROSTBYTE_OPERATION_CANCEL_GRACE_SECONDS: "2" },
       workDir: view.workDir,
     });
     // Another process = another workspace with its own locks, on the same project and backend.
@@ -161,11 +163,11 @@ describe("tenant stacks (real engine, file backend)", () => {
       silent.hangUp();
     }
     const firstError = translateAutomationError(await first, "tenant-foxtrot");
-    expect(firstError).toBeInstanceOf(StackCommandError);
-    expect((firstError as Error).message).toMatch(/Connection terminated/i);
+    expect(firstError).toBeInstanceOf(OperationDeadlineError);
+    expect((firstError as Error).message).toMatch(/^deadline of 30 s passed during the up of stack "tenant-foxtrot" \(in flight: [^)]*TenantProvisioningStart/);
     expect(other.isBusy("foxtrot")).toBe(false);
     await silent.close();
-  });
+  }, 150_000);
 
   it("deprovision destroys the stack's resources and removes the stack and its config file", async () => {
     expect(await stacks.workspace.stackNames()).toContain("tenant-foxtrot");
