@@ -2,7 +2,7 @@
  * The control plane: the tenant registry with its lifecycle (DESIGN §3), schema migrations (§4) and
  * the hash-chained audit log (§5). Everything other modules use is exported here.
  */
-export { appendEvent, listEvents, verifyChain, type AppendEventInput, type AuditEvent, type ChainVerification } from "./audit";
+export { appendEvent, listEvents, readVerifiedChain, verifyChain, type AppendEventInput, type AuditEvent, type ChainVerification } from "./audit";
 export { canonicalEvent, canonicalField, canonicalTimestamp, eventHash, CANONICAL_FORMAT_TAG, type CanonicalEventFields } from "./canonical";
 export { assertControlPlaneUrl, controlPlaneClientConfig, createControlPlanePool, explainConnectTimeout, isConnectTimeout, withControlPlanePool, withTransaction, type ControlPlanePoolOptions, type Queryable } from "./db";
 export {

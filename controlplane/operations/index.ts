@@ -10,6 +10,7 @@ export {
   markFailed,
   markRunning,
   markSucceeded,
+  recentOperationsOf,
   OPERATION_KINDS,
   OPERATION_STATES,
   type Operation,

@@ -137,6 +137,12 @@ export async function activeOperations(db: Queryable): Promise<Operation[]> {
   return result.rows.map(operationFromRow);
 }
 
+/** The tenant's latest operations of every state, newest first, at most `limit`. */
+export async function recentOperationsOf(db: Queryable, tenantId: string, limit: number): Promise<Operation[]> {
+  const result = await db.query<OperationRow>(`SELECT ${COLUMNS} FROM operations WHERE tenant_id = $1 ORDER BY created_at DESC, operation_id LIMIT $2`, [tenantId, limit]);
+  return result.rows.map(operationFromRow);
+}
+
 /** The tenant's queued or running operation, if any. */
 export async function activeOperationOf(db: Queryable, tenantId: string): Promise<Operation | undefined> {
   const result = await db.query<OperationRow>(`SELECT ${COLUMNS} FROM operations WHERE tenant_id = $1 AND state IN ('queued', 'running')`, [tenantId]);

@@ -6,14 +6,17 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
-import { readVerifiedChain } from "../../controlplane/audit";
+import { readVerifiedChain, recentOperationsOf } from "../../controlplane";
 import { principalOf } from "../access";
 import { HttpError } from "../errors";
 import { tenantIdPathProblem } from "../operations/service";
 import { AUTHENTICATED_ERRORS, errorResponses, jsonResponse, TenantIdParams } from "../schemas/common";
 import { OperationView } from "../schemas/operations";
 import { AuditEventView } from "../schemas/tenants";
-import { listOperationsOf, OPERATIONS_HISTORY_LIMIT } from "./history";
+import { operationView } from "../views";
+
+/** How many operations the tenant page's history shows at most. */
+const OPERATIONS_HISTORY_LIMIT = 50;
 
 /** The caller, as the console shows it and decides which actions to offer. */
 const Caller = Type.Object(
@@ -92,7 +95,7 @@ export const consoleReadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const id = reachableTenant(request, request.params.id);
       await app.registry.getTenant(id);
-      return { operations: await listOperationsOf(app.controlPlane, id) };
+      return { operations: (await recentOperationsOf(app.controlPlane, id, OPERATIONS_HISTORY_LIMIT)).map(operationView) };
     },
   );
 
