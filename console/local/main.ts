@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The console on the local sandbox (`bash console/local.sh`): starts the sandbox's stores and API
+ * The console on the local sandbox (`bash scripts/local.sh console`): starts the sandbox's stores and API
  * test doubles when they are not running (the supervisor of `bash scripts/local.sh up`), runs
  * `frostbyte portal` on them in this process with tenant stacks of its own under the sandbox
  * directory, and prints the console's address and a new admin token once. Ctrl-C stops the portal
