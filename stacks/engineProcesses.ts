@@ -63,6 +63,12 @@ export function findEngineCommand(stackName: string, command: string): EnginePro
   });
 }
 
+/** The process `pid` as it runs now (a zombie counts as gone). */
+export function processNow(pid: number): EngineProcess | undefined {
+  const entry = readEntry(pid);
+  return entry === undefined || entry.state === "Z" ? undefined : { pid, startTime: entry.startTime };
+}
+
 /** `root` and every process below it now, parents first. */
 export function processTree(root: EngineProcess): EngineProcess[] {
   const entries = allEntries();

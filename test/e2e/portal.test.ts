@@ -6,8 +6,6 @@
  * group, pulumi included, as a crashed host would lose it) whose restart fails the operation, the
  * tenant FAILED with an audit event, after which a retry converges.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,31 +16,11 @@ import type { TenantCredentials, TenantEndpoints } from "../../components";
 import { createToken } from "../../controlplane";
 import { localStackConfig, startLocalEnvironment, type LocalEnvironment } from "./support/localEnvironment";
 import { PROJECT_ROOT } from "./support/localStack";
+import { descendantsOf } from "./support/commandLines";
+import { startPortal as startPortalProcess, type PortalProcess } from "./support/portalProcess";
 import { leftovers, reach } from "./support/storeChecks";
 
 const PASSPHRASE = "frostbyte-portal-e2e";
-
-/** Every process below `root` (from /proc), children before grandchildren. */
-function descendantsOf(root: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      parentOf.set(Number(entry), Number(fields[1]));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const found: number[] = [];
-  for (let frontier = [root]; frontier.length > 0; ) {
-    const next = [...parentOf].filter(([, parent]) => frontier.includes(parent)).map(([pid]) => pid);
-    found.push(...next);
-    frontier = next;
-  }
-  return found;
-}
 
 interface Operation {
   readonly operationId: string;
@@ -57,32 +35,12 @@ describe("the portal with the real engine and real stores", () => {
   let dir: string;
   let baseConfigFile: string;
   let admin: string;
-  let portal: { child: ChildProcess; url: string; output: () => string } | undefined;
+  let portal: PortalProcess | undefined;
 
-  async function startPortal(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin/cli/main.js"), "portal", "--port", "0", "--base-config", baseConfigFile], {
-      env: { ...process.env, FROSTBYTE_CONTROL_DB_URL: env.controlPlane.runtimeUrl, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, FROSTBYTE_STATE_DIR: join(dir, "state") },
-      stdio: ["ignore", "pipe", "pipe"],
-      // Its own process group: the "crash" below kills the portal and every pulumi it started.
-      detached: true,
-    });
-    let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const match = /frostbyte portal listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-        if (match?.[1]) {
-          clearInterval(timer);
-          resolve(match[1]);
-        }
-      }, 50);
-      child.once("exit", (code) => {
-        clearInterval(timer);
-        reject(new Error(`portal exited ${code}: ${output}`));
-      });
-    });
-    return { child, url, output: () => output };
+  /** The portal in its own process group: the "crash" below kills it and every pulumi it started. */
+  function startPortal(): Promise<PortalProcess> {
+    const portalEnv = { ...process.env, FROSTBYTE_CONTROL_DB_URL: env.controlPlane.runtimeUrl, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, FROSTBYTE_STATE_DIR: join(dir, "state") };
+    return startPortalProcess(baseConfigFile, portalEnv, { detached: true });
   }
 
   async function stopPortal(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {

@@ -8,6 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { processNow, processTree } from "../../../stacks/engineProcesses";
 
 /** The `pulumi` shim: PATH to give the processes, and what they ran. */
 export interface PulumiShim {
@@ -34,25 +35,10 @@ export function installPulumiShim(dir: string, path: string = process.env["PATH"
   };
 }
 
-/** Every process below `root`, from /proc. */
-function descendantsOf(root: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const found: number[] = [];
-  for (let frontier = [root]; frontier.length > 0; ) {
-    const next = [...parentOf].filter(([, parent]) => frontier.includes(parent)).map(([pid]) => pid);
-    found.push(...next);
-    frontier = next;
-  }
-  return found;
+/** Every process below `root` now, from /proc (the stacks layer's own process tree). */
+export function descendantsOf(root: number): number[] {
+  const rootProcess = processNow(root);
+  return rootProcess === undefined ? [] : processTree(rootProcess).slice(1).map((entry) => entry.pid);
 }
 
 /** Samples the command lines of `root`'s descendants until stopped; returns each distinct one. */

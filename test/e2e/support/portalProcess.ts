@@ -24,9 +24,17 @@ export interface OperationView {
   readonly error: string | null;
 }
 
-/** Starts the portal with `env` (the control plane, passphrase, state dir…) on a free port. */
-export async function startPortal(baseConfigFile: string, env: NodeJS.ProcessEnv): Promise<PortalProcess> {
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin/cli/main.js"), "portal", "--port", "0", "--base-config", baseConfigFile], { env, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Starts the portal with `env` (the control plane, passphrase, state dir…) on a free port of
+ * 127.0.0.1; `detached` gives it a process group of its own, so a test can kill it with everything
+ * it started.
+ */
+export async function startPortal(baseConfigFile: string, env: NodeJS.ProcessEnv, options: { readonly detached?: boolean } = {}): Promise<PortalProcess> {
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin/cli/main.js"), "portal", "--port", "0", "--base-config", baseConfigFile], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: options.detached ?? false,
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
