@@ -348,13 +348,13 @@ export class TenantStacks {
   }
 
   /**
-   * The error an engine command ends with: the engine's error diagnostics when the CLI failed, else
-   * the translated error; its text redacted with everything the operation has learnt, and without
+   * The error an engine command ends with: the engine's error diagnostics when the CLI failed (a
+   * policy refusal keeps its own error and violations), else the translated error; its text redacted with everything the operation has learnt, and without
    * the Automation API's error (with the CLI's unredacted output) as its cause.
    */
   private failure(error: unknown, stack: Stack, redaction: OperationRedaction, errors: readonly string[]): unknown {
     const translated = error instanceof PolicyViolationError ? error : this.workspace.translate(error, stack.name);
-    if (translated instanceof StackCommandError) {
+    if (translated instanceof StackCommandError && !(translated instanceof PolicyViolationError)) {
       return new StackCommandError(redaction.redact(errors.length > 0 ? [...new Set(errors)].join("; ") : translated.message));
     }
     if (translated instanceof Error) {

@@ -61,7 +61,7 @@ describe("the local sandbox (scripts/local.sh up|down)", () => {
     expect(stdout).toContain('"credentials": "[secret]"');
     expect(stdout).toContain('"database": "tenant_sandbox"');
     expect(stdout).toContain('"state": "ACTIVE"');
-    expect(stdout).toMatch(/audit events of sandbox \(chain verified\):\n.*TENANT_CREATED\n.*TENANT_PROVISION_STARTED\n.*TENANT_ISOLATION_VERIFIED\n.*TENANT_PROVISIONED/);
+    expect(stdout).toMatch(/audit events of sandbox \(chain verified\):\n.*TENANT_CREATED\n.*TENANT_PROVISION_STARTED\n.*TENANT_AGE_KEY_UPDATED\n.*TENANT_ISOLATION_VERIFIED\n.*TENANT_PROVISIONED/);
 
     // The printed instructions reach the stack; its real credentials appear nowhere in what was printed.
     const backend = /PULUMI_BACKEND_URL=(\S+)/.exec(stdout)?.[1];

@@ -16,10 +16,11 @@
  * ordering and the write-back are the real ones.
  */
 import { readFileSync } from "node:fs";
-import { copyFile, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firewallRules } from "../../components/hetzner/firewallRules";
+import { partName } from "../../components/partOptions";
 import { tenantNames } from "../../domain";
 import { firewallRuleProblems } from "../../policy/firewallPorts";
 import { POLICY_PACK_NAME } from "../../policy/policies";
@@ -46,20 +47,26 @@ pulumi.runtime.registerResourceTransform(({ type, props, opts }) => {
   if (type !== "${RESOURCE_TYPES.hcloudFirewall}") return undefined;
   return { props: { ...props, rules: pulumi.output(props.rules).apply((rules) => [...(rules || []), ${JSON.stringify(WORLD_SSH)}]) }, opts };
 });
-module.exports = require("./bin/index.js");
+module.exports = require("./index.js");
 `;
 
-/** A second project beside the view: its compiled program and pack (linked), entered through TAMPERED_MAIN. */
+/**
+ * A second project beside the view: its compiled program and pack (linked), entered through
+ * TAMPERED_MAIN. The entry point sits in bin/ beside links to the view's compiled folders, because
+ * the engine runs the dynamic providers in the directory of `main` and they load their runtime
+ * modules from there.
+ */
 async function tamperedProject(view: ProjectView, dir: string): Promise<void> {
   await mkdir(join(dir, "policy"), { recursive: true });
-  const manifest = (await readFile(join(REPO_ROOT, "Pulumi.yaml"), "utf8")).replace(/^main: .*$/m, "main: tampered.js");
-  expect(manifest).toContain("main: tampered.js");
+  await mkdir(join(dir, "bin"));
+  const manifest = (await readFile(join(REPO_ROOT, "Pulumi.yaml"), "utf8")).replace(/^main: .*$/m, "main: bin/tampered.js");
+  expect(manifest).toContain("main: bin/tampered.js");
   await writeFile(join(dir, "Pulumi.yaml"), manifest);
-  await writeFile(join(dir, "tampered.js"), TAMPERED_MAIN);
   await copyFile(join(REPO_ROOT, "package.json"), join(dir, "package.json"));
   for (const file of ["PulumiPolicy.yaml", "package.json"]) await copyFile(join(REPO_ROOT, "policy", file), join(dir, "policy", file));
   await symlink(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
-  await symlink(join(view.workDir, "bin"), join(dir, "bin"), "dir");
+  for (const entry of await readdir(join(view.workDir, "bin"))) await symlink(join(view.workDir, "bin", entry), join(dir, "bin", entry));
+  await writeFile(join(dir, "bin", "tampered.js"), TAMPERED_MAIN);
 }
 
 describe("the policy pack on every up and preview of the stacks layer (real engine and stores)", () => {
@@ -119,11 +126,12 @@ describe("the policy pack on every up and preview of the stacks layer (real engi
   it("a firewall rule the pack refuses stops the up before the firewall exists; the tenant ends FAILED with the policy's message", async () => {
     await env.controlPlane.registry.createTenant(REFUSED, { actor: "e2e" });
     const firewall = tenantNames(REFUSED).hetzner.firewall;
+    const firewallResource = partName(REFUSED, "hetzner-firewall");
     // What the program gives the firewall for the registry's config, plus the transform's rule.
     const rules = [...firewallRules((await env.controlPlane.registry.getTenant(REFUSED)).config.network, false), WORLD_SSH];
     const problems = firewallRuleProblems(rules);
     expect(problems).toHaveLength(1);
-    const message = `${describeResource(RESOURCE_TYPES.hcloudFirewall, firewall)}: ${problems[0]}`;
+    const message = `${describeResource(RESOURCE_TYPES.hcloudFirewall, firewallResource)}: ${problems[0]}`;
     const described = `policy no-world-open-protected-ports (${POLICY_PACK_NAME}@v${PACK_VERSION}, mandatory): ${message}`;
 
     const { outcome: error, progress } = await operate(tampered, REFUSED, "provision");
@@ -136,7 +144,7 @@ describe("the policy pack on every up and preview of the stacks layer (real engi
     const tenant = await env.controlPlane.registry.getTenant(REFUSED);
     expect(tenant.state).toBe("FAILED");
     const events = await env.controlPlane.registry.listEvents(REFUSED);
-    expect(events.map((event) => event.eventType)).toEqual(["TENANT_CREATED", "TENANT_PROVISION_STARTED", "TENANT_PROVISION_FAILED"]);
+    expect(events.map((event) => event.eventType)).toEqual(["TENANT_CREATED", "TENANT_PROVISION_STARTED", "TENANT_AGE_KEY_UPDATED", "TENANT_PROVISION_FAILED"]);
     expect(events.at(-1)).toMatchObject({
       actor: "pulumi",
       details: {
@@ -145,7 +153,7 @@ describe("the policy pack on every up and preview of the stacks layer (real engi
         operation: "up",
         error: `the policy pack refused the deployment: ${described}`,
         policy_violations: [
-          { policy_pack: `${POLICY_PACK_NAME}@v${PACK_VERSION}`, policy: "no-world-open-protected-ports", resource_type: RESOURCE_TYPES.hcloudFirewall, resource_name: firewall, message },
+          { policy_pack: `${POLICY_PACK_NAME}@v${PACK_VERSION}`, policy: "no-world-open-protected-ports", resource_type: RESOURCE_TYPES.hcloudFirewall, resource_name: firewallResource, message },
         ],
       },
     });
