@@ -16,6 +16,21 @@ export {
   TenantAlreadyExistsError,
   TenantNotFoundError,
 } from "./errors";
+export {
+  DRIFT_ERROR_MAX_LENGTH,
+  DRIFT_JOINED_COLUMNS,
+  DRIFT_RESULTS,
+  driftFromJoinedRow,
+  driftOf,
+  driftOfAll,
+  InvalidDriftCheckError,
+  recordDriftCheck,
+  type DriftChanges,
+  type DriftCheck,
+  type DriftCheckInput,
+  type DriftJoinedRow,
+  type DriftResult,
+} from "./drift";
 export { retryControlPlane, type ControlPlaneRetryOptions } from "./retry";
 export { isTransientControlPlaneError } from "./transientErrors";
 export { CONTROL_PLANE_SCHEMA, defaultMigrationsDir, migrateControlPlane, MIGRATIONS_TABLE, type MigrateOptions } from "./migrate";
@@ -49,3 +64,4 @@ export {
   type TokenScope,
   type TokenState,
 } from "./apiTokens";
+export * from "./queue/index";
