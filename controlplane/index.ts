@@ -31,6 +31,7 @@ export {
   type DriftJoinedRow,
   type DriftResult,
 } from "./drift";
+export { DEFAULT_DRIFT_SCHEDULE, describeDriftSchedule, DRIFT_SCHEDULE_ENV, DriftScheduleError, driftScheduleSetting, type DriftScheduleSetting } from "./driftSchedule";
 export { retryControlPlane, type ControlPlaneRetryOptions } from "./retry";
 export { isTransientControlPlaneError } from "./transientErrors";
 export { CONTROL_PLANE_SCHEMA, defaultMigrationsDir, migrateControlPlane, MIGRATIONS_TABLE, type MigrateOptions } from "./migrate";
