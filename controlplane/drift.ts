@@ -3,7 +3,7 @@
  * ends, read by the portal's API, `frostbyte tenant show`, the console and /metrics. A check writes
  * no audit event: it changes nothing of the tenant (see the migration).
  */
-import { assertTenantId, isJsonObject } from "../domain";
+import { assertTenantId, changesOnly, isJsonObject } from "../domain";
 import type { Queryable } from "./db";
 import { TenantNotFoundError } from "./errors";
 
@@ -55,17 +55,13 @@ export class InvalidDriftCheckError extends Error {
 /** An engine error can run to pages; every tenant list carries the check, so it is cut here. */
 export const DRIFT_ERROR_MAX_LENGTH = 1000;
 
-/** The same steps fleet/outcome.ts counts as no change. */
-const NO_CHANGE_STEPS = new Set(["same", "read", "refresh"]);
-
+/** The changing steps of `counts` (domain/resourceChanges.ts decides which change something). */
 function changingSteps(tenantId: string, counts: Readonly<Record<string, number>>): Record<string, number> {
-  const changing: Record<string, number> = {};
   for (const [op, count] of Object.entries(counts)) {
     if (!Number.isInteger(count) || count < 0) throw new InvalidDriftCheckError(tenantId, `changes.${op}: must be a count (an integer ≥ 0), got ${JSON.stringify(count)}`);
     if (!/^[a-z][a-z-]*$/.test(op)) throw new InvalidDriftCheckError(tenantId, `changes: ${JSON.stringify(op)} is not an engine step kind (lower case letters and dashes)`);
-    if (count > 0 && !NO_CHANGE_STEPS.has(op)) changing[op] = count;
   }
-  return changing;
+  return changesOnly(counts);
 }
 
 function shortError(error: string): string {

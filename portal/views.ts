@@ -1,11 +1,11 @@
 /** How registry rows and operations are shown: timestamps as ISO strings, nothing secret. */
-import type { Operation, Tenant } from "../controlplane";
+import type { DriftCheck, Operation, Tenant } from "../controlplane";
 import type { OperationView } from "./schemas/operations";
-import type { TenantView } from "./schemas/tenants";
+import type { DriftView, TenantView } from "./schemas/tenants";
 
 const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
 
-export function tenantView(tenant: Tenant, activeOperationId: string | null): TenantView {
+export function tenantView(tenant: Tenant, activeOperationId: string | null, drift: DriftCheck | null): TenantView {
   return {
     tenantId: tenant.tenantId,
     state: tenant.state,
@@ -18,6 +18,17 @@ export function tenantView(tenant: Tenant, activeOperationId: string | null): Te
     agePublicKey: tenant.agePublicKey,
     endpoints: tenant.endpoints,
     activeOperationId,
+    drift: drift === null ? null : driftView(drift),
+  };
+}
+
+/** A tenant's last drift check: its changes only when drifted, its (redacted) error only when failed. */
+export function driftView(check: DriftCheck): DriftView {
+  return {
+    checkedAt: check.checkedAt.toISOString(),
+    result: check.result,
+    ...(check.changes === null ? {} : { changes: { ...check.changes } }),
+    ...(check.error === null ? {} : { error: check.error }),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { listTenantsWithActiveOperation, activeOperationOf, type Operation } from "../../controlplane";
+import { listTenantsWithActiveOperation, activeOperationOf, driftOf, type Operation } from "../../controlplane";
 import { CONFIG_KEY_OWNERS, CONFIG_KEY_PERMISSIONS, mayChangeConfigKeys, type PortalAction } from "../../domain";
 import { principalOf, type Principal } from "../access";
 import { forbidden, HttpError } from "../errors";
@@ -87,7 +87,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const tenantId = principalOf(request).reachLimit;
       const { state } = request.query;
       const listed = await listTenantsWithActiveOperation(app.controlPlane, { ...(state ? { state } : {}), ...(tenantId !== undefined ? { tenantId } : {}) });
-      return { tenants: listed.map(({ tenant, activeOperationId }) => tenantView(tenant, activeOperationId)) };
+      return { tenants: listed.map(({ tenant, activeOperationId, drift }) => tenantView(tenant, activeOperationId, drift)) };
     },
   );
 
@@ -106,7 +106,8 @@ export const tenantRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const id = tenantParam(request, request.params.id);
       const tenant = await app.registry.getTenant(id);
-      return tenantView(tenant, (await activeOperationOf(app.controlPlane, id))?.operationId ?? null);
+      const [active, drift] = await Promise.all([activeOperationOf(app.controlPlane, id), driftOf(app.controlPlane, id)]);
+      return tenantView(tenant, active?.operationId ?? null, drift);
     },
   );
 

@@ -4,6 +4,7 @@ import { AnyObject, NullableTimestamp, Timestamp } from "./common";
 import { checkedByDomain, type JsonSchema } from "./documented";
 import { TENANT_ID_DOCUMENT, tenantConfigDocument } from "./tenantRules";
 import { AUDIT_EVENT_TYPES, TENANT_STATES } from "../../domain";
+import { DRIFT_RESULTS } from "../../controlplane";
 
 const TENANT_CONFIG = tenantConfigDocument();
 
@@ -53,6 +54,20 @@ export const ConfigPatchBody = Type.Object(
 /** GET /tenants?state=… */
 export const ListTenantsQuery = Type.Object({ state: Type.Optional(Type.Enum([...TENANT_STATES])) }, { additionalProperties: false });
 
+/** A tenant's last drift check (`pulumi preview --refresh`, scheduled or `frostbyte fleet drift`). */
+export const DriftView = Type.Object(
+  {
+    checkedAt: Timestamp,
+    result: Type.Enum([...DRIFT_RESULTS], { description: "in_sync: the stores match the desired state; drifted: they differ; failed: the check could not run" }),
+    changes: Type.Optional(
+      Type.Object({}, { additionalProperties: Type.Integer({ minimum: 1 }), description: "drifted only: what `up --refresh` would change, by engine step (e.g. update: 1)" }),
+    ),
+    error: Type.Optional(Type.String({ description: "failed only: why, redacted" })),
+  },
+  { additionalProperties: false },
+);
+export type DriftView = Static<typeof DriftView>;
+
 /** A tenant as the registry holds it (never a secret). */
 export const TenantView = Type.Object(
   {
@@ -67,6 +82,7 @@ export const TenantView = Type.Object(
     agePublicKey: Type.Union([Type.String(), Type.Null()]),
     endpoints: AnyObject("where the tenant's services answer (never a secret)"),
     activeOperationId: Type.Union([Type.String({ format: "uuid" }), Type.Null()], { description: "the queued or running operation, if any" }),
+    drift: Type.Union([DriftView, Type.Null()], { description: "the last drift check; null: never checked" }),
   },
   { additionalProperties: false },
 );

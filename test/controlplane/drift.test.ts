@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { driftOf, driftOfAll, insertOperation, InvalidDriftCheckError, recordDriftCheck, TenantNotFoundError, DRIFT_ERROR_MAX_LENGTH } from "../../controlplane";
+import { driftOf, driftOfAll, insertOperation, InvalidDriftCheckError, listTenantsWithActiveOperation, recordDriftCheck, TenantNotFoundError, DRIFT_ERROR_MAX_LENGTH } from "../../controlplane";
 import { useControlPlaneDatabase } from "../support/controlPlaneFixture";
 
 const cp = useControlPlaneDatabase();
@@ -96,6 +96,17 @@ describe("the last drift check of a tenant (migration 014)", () => {
     await cp.db.pool.query("UPDATE tenant_drift SET checked_at = '2001-01-01' WHERE tenant_id = 'drift-sql'");
     expect((await driftOf(cp.db.pool, "drift-sql"))?.checkedAt.getUTCFullYear()).toBeGreaterThan(2001);
     await expect(cp.db.pool.query("DELETE FROM tenant_drift WHERE tenant_id = 'drift-sql'")).rejects.toThrow(/permission denied/);
+  });
+
+  it("the tenant list carries each tenant's check in its one query, null when never checked", async () => {
+    const listed = await listTenantsWithActiveOperation(cp.db.pool);
+    const byId = new Map(listed.map((entry) => [entry.tenant.tenantId, entry]));
+    expect(byId.get("drift-one")?.drift).toEqual(await driftOf(cp.db.pool, "drift-one"));
+    expect(byId.get("drift-fails")?.drift?.result).toBe("failed");
+    expect(byId.get("drift-other")?.drift).toBeNull();
+    expect(byId.get("drift-other")?.activeOperationId).not.toBeNull();
+    const own = await listTenantsWithActiveOperation(cp.db.pool, { tenantId: "drift-sql", state: "PENDING" });
+    expect(own.map((entry) => [entry.tenant.tenantId, entry.drift?.changes])).toEqual([["drift-sql", { "create-replacement": 2 }]]);
   });
 
   it("driftOfAll lists every checked tenant still in the fleet, by id", async () => {
