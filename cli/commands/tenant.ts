@@ -1,7 +1,7 @@
 /** `frostbyte tenant list|show <id>`: reads the registry; `create <id>` registers a tenant; `rotate|suspend|resume <id>` (tenantOperations.ts) drive the tenant's stack. */
 import type { Command } from "commander";
-import type { Tenant } from "../../controlplane";
-import { withRegistry } from "../controlPlane";
+import { driftOf, TenantRegistry, type Tenant } from "../../controlplane";
+import { withPool, withRegistry } from "../controlPlane";
 import type { CliIo } from "../io";
 import { tenantCreate, type TenantCreateOptions } from "./tenantCreate";
 import { registerTenantOperations } from "./tenantOperations";
@@ -27,9 +27,15 @@ export async function tenantList(io: CliIo): Promise<void> {
   io.stdout(formatTable([LIST_HEADER, ...tenants.map(listRow)]));
 }
 
+/** The registry row and the last drift check (`drift`: null when never checked; migration 014). */
 export async function tenantShow(io: CliIo, tenantId: string): Promise<void> {
-  const tenant = await withRegistry(io, (registry) => registry.getTenant(tenantId));
-  io.stdout(`${JSON.stringify(tenant, null, 2)}\n`);
+  const shown = await withPool(io, async (pool) => {
+    const tenant = await new TenantRegistry(pool).getTenant(tenantId);
+    const check = await driftOf(pool, tenantId);
+    const drift = check === null ? null : { checkedAt: check.checkedAt, result: check.result, changes: check.changes, error: check.error, operationId: check.operationId };
+    return { ...tenant, drift };
+  });
+  io.stdout(`${JSON.stringify(shown, null, 2)}\n`);
 }
 
 export function registerTenantCommands(program: Command, io: CliIo): void {
@@ -37,7 +43,7 @@ export function registerTenantCommands(program: Command, io: CliIo): void {
   tenant.command("list").description("list every tenant with its state").action(() => tenantList(io));
   tenant
     .command("show")
-    .description("show one tenant's registry row as JSON")
+    .description("show one tenant's registry row and its last drift check as JSON")
     .argument("<id>", "tenant id")
     .action((id: string) => tenantShow(io, id));
   tenant

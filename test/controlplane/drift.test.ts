@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { driftOf, driftOfAll, insertOperation, InvalidDriftCheckError, listTenantsWithActiveOperation, recordDriftCheck, TenantNotFoundError, DRIFT_ERROR_MAX_LENGTH } from "../../controlplane";
+import { tenantShow } from "../../cli/commands/tenant";
 import { useControlPlaneDatabase } from "../support/controlPlaneFixture";
+import { memoryIo } from "../support/memoryIo";
 
 const cp = useControlPlaneDatabase();
 const actor = "test-operator";
@@ -107,6 +109,23 @@ describe("the last drift check of a tenant (migration 014)", () => {
     expect(byId.get("drift-other")?.activeOperationId).not.toBeNull();
     const own = await listTenantsWithActiveOperation(cp.db.pool, { tenantId: "drift-sql", state: "PENDING" });
     expect(own.map((entry) => [entry.tenant.tenantId, entry.drift?.changes])).toEqual([["drift-sql", { "create-replacement": 2 }]]);
+  });
+
+  it("frostbyte tenant show prints the last check beside the registry row, null when never checked", async () => {
+    const show = async (id: string) => {
+      const io = memoryIo({ FROSTBYTE_CONTROL_DB_URL: cp.db.runtimeUrl });
+      await tenantShow(io, id);
+      return JSON.parse(io.out.join("")) as Record<string, unknown>;
+    };
+    const check = await driftOf(cp.db.pool, "drift-one");
+    expect(await show("drift-one")).toMatchObject({
+      tenantId: "drift-one",
+      state: "PENDING",
+      drift: { checkedAt: check?.checkedAt.toISOString(), result: "in_sync", changes: null, error: null, operationId: null },
+    });
+    expect((await show("drift-fails"))["drift"]).toMatchObject({ result: "failed", error: expect.stringContaining("could not reach MinIO") });
+    expect((await show("drift-sql"))["drift"]).toMatchObject({ result: "drifted", changes: { "create-replacement": 2 } });
+    expect(await show("drift-other")).toMatchObject({ tenantId: "drift-other", drift: null });
   });
 
   it("driftOfAll lists every checked tenant still in the fleet, by id", async () => {
