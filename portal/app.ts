@@ -10,7 +10,6 @@ import Fastify, { type FastifyServerOptions } from "fastify";
 import { registerAccessControl } from "./access";
 import { errorAnswer } from "./errors";
 import { consolePlugin } from "./console";
-import { registerDriftMetrics } from "./driftMetrics";
 import { RouteMethods } from "./routeMethods";
 import { healthRoutes } from "./routes/health";
 import { operationRoutes } from "./routes/operations";
@@ -57,7 +56,6 @@ export async function buildPortalApp(context: PortalContext, options: PortalAppO
 
   await app.register(swagger, { openapi: OPENAPI, transform: documentRouteSchema });
   decorateServices(app, context);
-  registerDriftMetrics(context.metrics.registry, context.pool);
   const access = options.access ?? DEFAULT_ACCESS_SETTINGS;
   await registerAccessControl(app, context.pool, access.authFailures);
   const methods = new RouteMethods();
