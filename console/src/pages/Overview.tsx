@@ -1,11 +1,11 @@
 /**
- * The operators' overview: how many tenants are in each state, which failed, and the operations
- * running now. Drift is not on it: the API reports no drift yet (`frostbyte fleet drift` finds it
- * from the command line).
+ * The operators' overview: how many tenants are in each state, which failed, which drifted (or whose
+ * last drift check failed), and the operations running now.
  */
 import { TENANT_STATES } from "../../../domain";
 import type { OperationView, TenantView } from "../api/types";
 import { Layout } from "../components/Layout";
+import { changesOf, DriftBadge } from "../components/DriftStatus";
 import { Notice } from "../components/Notice";
 import { StateBadge } from "../components/StateBadge";
 import { actorOf, timeOf } from "../format";
@@ -35,6 +35,8 @@ export function Overview() {
 
 function Fleet({ tenants, running }: { tenants: readonly TenantView[]; running: readonly OperationView[] }) {
   const failed = tenants.filter((tenant) => tenant.state === "FAILED");
+  const drifted = tenants.filter((tenant) => tenant.drift !== null && tenant.drift.result !== "in_sync" && tenant.state !== "DEPROVISIONED");
+  const neverChecked = tenants.filter((tenant) => tenant.drift === null && tenant.state === "ACTIVE").length;
   return (
     <>
       <section aria-labelledby="counts">
@@ -62,7 +64,25 @@ function Fleet({ tenants, running }: { tenants: readonly TenantView[]; running: 
             ))}
           </ul>
         )}
-        <p class="hint">Drift is not reported by the portal's API; run <code>frostbyte fleet drift</code> to find it.</p>
+      </section>
+      <section aria-labelledby="drifted">
+        <h2 id="drifted">Drifted tenants</h2>
+        {drifted.length === 0 ? (
+          <p>None.</p>
+        ) : (
+          <ul>
+            {drifted.map((tenant) => (
+              <li key={tenant.tenantId}>
+                <a href={hrefOf({ page: "tenant", tenantId: tenant.tenantId })}>{tenant.tenantId}</a> <DriftBadge drift={tenant.drift} />{" "}
+                {tenant.drift?.result === "drifted" ? `${changesOf(tenant.drift.changes)}, ` : ""}checked {timeOf(tenant.drift?.checkedAt)}
+              </li>
+            ))}
+          </ul>
+        )}
+        <p class="hint">
+          Drift is checked on every active tenant on the deployment's schedule (<code>FROSTBYTE_DRIFT_SCHEDULE</code>); <code>frostbyte fleet drift</code> checks now.
+          {neverChecked > 0 ? ` ${neverChecked} active tenant${neverChecked === 1 ? " was" : "s were"} never checked.` : ""}
+        </p>
       </section>
       <section aria-labelledby="running">
         <h2 id="running">Operations running now</h2>

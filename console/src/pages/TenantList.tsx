@@ -1,6 +1,7 @@
-/** The tenants the caller may see, with state and running operation, filtered by state. */
+/** The tenants the caller may see, with state, last drift check and running operation, filtered by state. */
 import { TENANT_STATES, type TenantState } from "../../../domain";
 import { Layout } from "../components/Layout";
+import { DriftCell } from "../components/DriftStatus";
 import { Notice } from "../components/Notice";
 import { StateBadge } from "../components/StateBadge";
 import { timeOf } from "../format";
@@ -43,6 +44,7 @@ export function TenantList({ state }: { state: TenantState | undefined }) {
             <tr>
               <th scope="col">Tenant</th>
               <th scope="col">State</th>
+              <th scope="col">Drift (last check)</th>
               <th scope="col">Running operation</th>
               <th scope="col">Config version</th>
               <th scope="col">Created</th>
@@ -56,6 +58,9 @@ export function TenantList({ state }: { state: TenantState | undefined }) {
                 </th>
                 <td>
                   <StateBadge state={tenant.state} />
+                </td>
+                <td class="drift">
+                  <DriftCell drift={tenant.drift} />
                 </td>
                 <td>{tenant.activeOperationId ? <a href={hrefOf({ page: "operation", operationId: tenant.activeOperationId })}>follow it</a> : "none"}</td>
                 <td>{tenant.configVersion}</td>

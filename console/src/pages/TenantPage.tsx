@@ -1,8 +1,9 @@
-/** One tenant: its state and actions, endpoints (never a credential), config, operations and audit log. */
+/** One tenant: its state, drift and actions, endpoints (never a credential), config, operations and audit log. */
 import { useState } from "preact/hooks";
 import { ACTION_TEXT, startAction, TENANT_ACTIONS, type TenantAction } from "../actions";
 import type { TenantView } from "../api/types";
 import { ConfirmDialog } from "../components/ConfirmDialog";
+import { DriftStatus } from "../components/DriftStatus";
 import { Layout } from "../components/Layout";
 import { Notice } from "../components/Notice";
 import { StateBadge } from "../components/StateBadge";
@@ -42,6 +43,10 @@ function Summary({ tenant }: { tenant: TenantView }) {
       <dt>State</dt>
       <dd>
         <StateBadge state={tenant.state} />
+      </dd>
+      <dt>Drift (last check)</dt>
+      <dd>
+        <DriftStatus drift={tenant.drift} />
       </dd>
       <dt>Running operation</dt>
       <dd>{tenant.activeOperationId ? <a href={hrefOf({ page: "operation", operationId: tenant.activeOperationId })}>follow it</a> : "none"}</dd>

@@ -3,14 +3,16 @@
  * `frostbyte portal` on the real engine and real stores: sign-in, a tenant created and followed to
  * ACTIVE (a reload mid-way resumes it), a bad config's problems at their fields before anything is
  * sent and the API's answer at its field after, suspend and resume with confirmations naming the
- * tenant, the audit log and its verified chain, a tenant's session kept to its own tenant, a
+ * tenant, the audit log and its verified chain, each tenant's drift status ("never checked" until a
+ * check is recorded, then its result and time on the list, the tenant page and the overview), a
+ * tenant's session kept to its own tenant, a
  * revoked token sent back to sign-in, sign-out, and deprovisioning after typing the id. Every page
  * passes axe-core with no serious or critical violation; the browser spoke to 127.0.0.1 only and the
  * page's Content-Security-Policy refused anything inline. Screenshots go to docs/screenshots/.
  */
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createToken, revokeToken } from "../../../controlplane";
+import { createToken, recordDriftCheck, revokeToken } from "../../../controlplane";
 import { openConsoleBrowser, screenshot, seriousViolations, type ConsoleBrowser } from "../support/browser";
 import { startConsolePortal, type ConsolePortal } from "../support/consolePortal";
 
@@ -158,6 +160,7 @@ describe("the console in Chromium on the real portal, engine and stores", () => 
     expect(text).toContain("TENANT_PROVISIONED");
     expect(await page.locator("#chain-result").innerText()).toMatch(/^Chain verified: all \d+ events/);
     expect(text.toLowerCase()).not.toMatch(/password|secret_key|secretkey/);
+    expect(await page.locator("#drift-status").innerText()).toBe("never checked");
     await page.getByRole("button", { name: "Preview" }).waitFor();
     await expectAccessible("the tenant page");
     await screenshot(page, "tenant");
@@ -186,10 +189,16 @@ describe("the console in Chromium on the real portal, engine and stores", () => 
     expect(await page.locator("#chain-result").innerText()).toMatch(/^Chain verified/);
   }, 2 * OPERATION_TIMEOUT_MS + 60_000);
 
-  it("lists tenants filtered by state", async () => {
+  it("lists tenants filtered by state, each with its drift status", async () => {
     await portal.env.controlPlane.registry.createTenant("globex", { actor: "console-e2e", config: {} });
+    // What a drift job records when its refresh-preview finds a change made by hand.
+    const check = await recordDriftCheck(portal.env.controlPlane.pool, { tenantId: "acme", result: "drifted", changes: { same: 9, update: 1 } });
+    const checkedAt = `${check.checkedAt.toISOString().slice(0, 19).replace("T", " ")} UTC`;
     await page.goto(`${portal.url}/#/tenants`);
     await expect.poll(() => page.locator("table.tenants tbody tr").count()).toBe(2);
+    const rowOf = (id: string) => page.locator("table.tenants tbody tr", { has: page.getByRole("rowheader", { name: id }) });
+    expect(await rowOf("acme").locator("td.drift").innerText()).toBe(`drifted ${checkedAt}`);
+    expect(await rowOf("globex").locator("td.drift").innerText()).toBe("never checked");
     await page.getByLabel("State").selectOption("ACTIVE");
     await page.waitForURL(/#\/tenants\?state=ACTIVE$/);
     await expect.poll(() => page.locator("table.tenants tbody").innerText()).not.toContain("globex");
@@ -200,7 +209,14 @@ describe("the console in Chromium on the real portal, engine and stores", () => 
     await screenshot(page, "tenants");
     await page.goto(`${portal.url}/#/overview`);
     await expect.poll(() => page.locator(".counts").innerText()).toMatch(/1\s+ACTIVE/);
+    const drifted = page.locator("section", { has: page.getByRole("heading", { name: "Drifted tenants" }) });
+    expect(await drifted.locator("li").allInnerTexts()).toEqual([`acme drifted update 1, checked ${checkedAt}`]);
+    await expectAccessible("the overview with a drifted tenant");
     await screenshot(page, "overview");
+
+    await openTenant("acme");
+    await expect.poll(() => page.locator("#drift-status").innerText()).toBe(`drifted ${checkedAt} — changes found: update 1`);
+    await expectAccessible("the tenant page of a drifted tenant");
   });
 
   it("signs out: the token is gone and the sign-in page says so", async () => {
@@ -216,6 +232,7 @@ describe("the console in Chromium on the real portal, engine and stores", () => 
     await signIn(acme.token);
     await page.getByRole("heading", { level: 1, name: "Tenant acme" }).waitFor();
     await expect.poll(() => page.locator("#chain-result").count()).toBe(1);
+    expect(await page.locator("#drift-status").innerText(), "a tenant sees its own drift status").toMatch(/^drifted .* — changes found: update 1$/);
     expect(await page.getByRole("navigation", { name: "Main" }).innerText()).not.toMatch(/Overview|New tenant/);
     for (const operatorOnly of ["Suspend", "Resume", "Deprovision"]) expect(await page.getByRole("button", { name: operatorOnly, exact: true }).count()).toBe(0);
     await page.getByRole("button", { name: "Rotate credentials" }).waitFor();
