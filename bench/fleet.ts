@@ -7,12 +7,13 @@
  *  1. a no-op preview of one tenant when the fleet has 1, 10 and 40 tenants, with one stack per
  *     tenant (`tenant-{id}`, the portal's and the fleet's model) and with all tenants in one stack
  *     (where a one-tenant change needs a preview of the whole stack);
- *  2. `fleet preview` (runFleet over TenantStacks, what `frostbyte fleet preview` runs) of 20
- *     tenants at concurrency 1 and 4.
+ * `fleet preview` itself now enqueues jobs that `frostbyte worker` processes run: `npm run
+ * bench:workers` measures it with 1, 2 and 4 workers, and `bench/fleetSkip.ts` the skip of tenants
+ * unchanged since their last up.
  * Every figure is printed, medians of several runs where cheap, with ratios.
  *
- * Run after `npm run build`: `node bin/bench/fleet.js [--runs N] [--sizes 1,10,40] [--fleet-tenants 20]
- * [--fleet-runs N]` (or BENCH_RUNS, BENCH_FLEET_SIZES, BENCH_FLEET_TENANTS, BENCH_FLEET_RUNS). The program is the build in bin/, copied to
+ * Run after `npm run build`: `node bin/bench/fleet.js [--runs N] [--sizes 1,10,40]` (or BENCH_RUNS,
+ * BENCH_FLEET_SIZES). The program is the build in bin/, copied to
  * a temp project directory so a rebuild during the run changes nothing; state goes to a temp file
  * backend. Nothing is written into the repository.
  */
@@ -20,8 +21,8 @@ import { cp, copyFile, mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
-import type { Tenant } from "../controlplane";
-import { changeCount, fleetOperation, runFleet, type TenantOperation } from "../fleet";
+import pLimit from "p-limit";
+import { changeCount } from "../fleet";
 import { baseConfigFromValues, createTenantStacks, desiredStateFromRegistry, POLICY_PACK_FOLDER, runWithPolicyPack, type PolicyRunEngineOptions, type StackOperationOutcome, type TenantStacks } from "../stacks";
 import { localStackConfig, startLocalEnvironment, type LocalEnvironment } from "../test/e2e/support/localEnvironment";
 import { setStackConfig } from "../test/e2e/support/localStack";
@@ -32,7 +33,6 @@ const REPO_ROOT = resolve(__dirname, "../..");
 const PASSPHRASE = "frostbyte-bench-fleet";
 /** Tenants deployed at once while the fleet grows (2 cores: more only queue). */
 const DEPLOY_CONCURRENCY = 3;
-const FLEET_CONCURRENCIES = [1, 4] as const;
 const ONE_STACK = "bench-one-stack";
 
 function option(name: string, envName: string, fallback: string): string {
@@ -40,9 +40,7 @@ function option(name: string, envName: string, fallback: string): string {
   return (at > 0 ? process.argv[at + 1] : undefined) ?? process.env[envName] ?? fallback;
 }
 const RUNS = Number(option("runs", "BENCH_RUNS", "3"));
-const FLEET_RUNS = Number(option("fleet-runs", "BENCH_FLEET_RUNS", "1"));
 const SIZES = option("sizes", "BENCH_FLEET_SIZES", "1,10,40").split(",").map(Number);
-const FLEET_PREVIEW_TENANTS = Number(option("fleet-tenants", "BENCH_FLEET_TENANTS", "20"));
 
 const log = (text: string) => process.stderr.write(`[bench:fleet ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
 
@@ -99,7 +97,7 @@ interface SizeFigures {
 
 async function main(): Promise<void> {
   ensureEngine();
-  log(`sizes ${SIZES.join(", ")}; ${RUNS} runs per one-tenant preview, ${FLEET_RUNS} per fleet preview; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  log(`sizes ${SIZES.join(", ")}; ${RUNS} runs per one-tenant preview; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   const [envStarted, projectMade] = await Promise.allSettled([startLocalEnvironment(), projectDir()]);
   if (envStarted.status === "rejected" || projectMade.status === "rejected") {
     if (envStarted.status === "fulfilled") await envStarted.value.stop();
@@ -117,8 +115,7 @@ async function main(): Promise<void> {
       { workDir: project.workDir, envVars: { PULUMI_BACKEND_URL: `file://${project.stateDir}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, PULUMI_SKIP_UPDATE_CHECK: "true" } },
     );
     const figures = await measureSizes(env, stacks, oneStack);
-    const fleet = await measureFleetPreview(env, stacks, Math.max(...SIZES));
-    print(figures, fleet);
+    print(figures);
   } finally {
     log("stopping the local environment");
     await env.stop();
@@ -129,24 +126,27 @@ async function main(): Promise<void> {
 /** Deploys tenants `from`..`to` as their own stacks, a few at a time; a failed one is retried once. */
 async function deployPerTenant(env: LocalEnvironment, stacks: TenantStacks, from: number, to: number): Promise<number> {
   const registry = env.controlPlane.registry;
-  const tenants: Tenant[] = [];
-  for (let n = from; n <= to; n += 1) tenants.push(await registry.createTenant(id("p", n), { actor: "bench-fleet" }));
-  const provision: TenantOperation = async (tenant, hooks) => {
-    const reservation = stacks.reserve(tenant.tenantId, "bench provision");
+  const ids: string[] = [];
+  for (let n = from; n <= to; n += 1) ids.push((await registry.createTenant(id("p", n), { actor: "bench-fleet" })).tenantId);
+  const limit = pLimit(DEPLOY_CONCURRENCY);
+  const provision = async (tenantId: string): Promise<void> => {
+    const reservation = stacks.reserve(tenantId, "bench provision");
     try {
-      const desired = desiredStateFromRegistry(tenant);
-      return await stacks.provision(reservation, desired, hooks).catch((error: unknown) => {
-        log(`${tenant.tenantId}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}; retrying once`);
-        return stacks.updateConfig(reservation, desired, hooks);
+      const desired = desiredStateFromRegistry(await registry.getTenant(tenantId));
+      const outcome = await stacks.provision(reservation, desired).catch((error: unknown) => {
+        log(`${tenantId}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}; retrying once`);
+        return stacks.updateConfig(reservation, desired);
       });
+      if (outcome.summary?.result !== "succeeded") throw new Error(`${tenantId}: the engine reported ${outcome.summary?.result ?? "no summary"}`);
     } finally {
       reservation.release();
     }
   };
-  const { ms, value: reports } = await timedValue(() => runFleet("up", tenants, provision, { concurrency: DEPLOY_CONCURRENCY }));
-  const failed = reports.filter((report) => report.result === "failed");
-  if (failed.length > 0) throw new Error(`deploying failed: ${failed.map((r) => `${r.tenantId}: ${r.message ?? ""}`).join("; ")}`);
-  return ms;
+  return timed(async () => {
+    const settled = await Promise.allSettled(ids.map((tenantId) => limit(provision, tenantId)));
+    const failed = settled.flatMap((result) => (result.status === "rejected" ? [String(result.reason)] : []));
+    if (failed.length > 0) throw new Error(`deploying failed: ${failed.join("; ")}`);
+  });
 }
 
 /** Grows the one stack to `size` tenants with one `up` (retried once). */
@@ -207,34 +207,7 @@ async function measureSizes(env: LocalEnvironment, stacks: TenantStacks, oneStac
   return figures;
 }
 
-interface FleetFigures {
-  readonly tenants: number;
-  readonly byConcurrency: ReadonlyMap<number, number[]>;
-}
-
-/** `fleet preview` of the first 20 per-tenant stacks at each concurrency. */
-async function measureFleetPreview(env: LocalEnvironment, stacks: TenantStacks, deployed: number): Promise<FleetFigures> {
-  if (deployed < FLEET_PREVIEW_TENANTS) {
-    log(`deploying tenant stacks ${deployed + 1}–${FLEET_PREVIEW_TENANTS} for the fleet preview`);
-    await deployPerTenant(env, stacks, deployed + 1, FLEET_PREVIEW_TENANTS);
-  }
-  const tenants = await Promise.all(Array.from({ length: FLEET_PREVIEW_TENANTS }, (_, i) => env.controlPlane.registry.getTenant(id("p", i + 1))));
-  const byConcurrency = new Map<number, number[]>();
-  for (const concurrency of FLEET_CONCURRENCIES) {
-    const runs: number[] = [];
-    for (let run = 0; run < FLEET_RUNS; run += 1) {
-      const { ms, value: reports } = await timedValue(() => runFleet("preview", tenants, fleetOperation(stacks, "preview"), { concurrency }));
-      const notUnchanged = reports.filter((report) => report.result !== "unchanged");
-      if (notUnchanged.length > 0) log(`warning: fleet preview at concurrency ${concurrency}: ${notUnchanged.map((r) => `${r.tenantId} ${r.result} ${r.message ?? ""}`).join("; ")}`);
-      runs.push(ms);
-      log(`fleet preview of ${tenants.length} at concurrency ${concurrency}, run ${run + 1}: ${secs(ms)}`);
-    }
-    byConcurrency.set(concurrency, runs);
-  }
-  return { tenants: tenants.length, byConcurrency };
-}
-
-function print(figures: readonly SizeFigures[], fleet: FleetFigures): void {
+function print(figures: readonly SizeFigures[]): void {
   const base = figures[0];
   const out: string[] = [];
   out.push(`\nOne-tenant no-op preview by fleet size (median of ${RUNS}; "vs 1" = against the fleet of ${base?.size ?? 1})\n`);
@@ -258,22 +231,11 @@ function print(figures: readonly SizeFigures[], fleet: FleetFigures): void {
       }),
     ),
   );
-  out.push(`\nfleet preview of ${fleet.tenants} tenant stacks (median of ${FLEET_RUNS})\n`);
-  const serial = median(fleet.byConcurrency.get(1) ?? []);
-  out.push(
-    table(
-      ["concurrency", "wall time", "per tenant", "speed-up vs 1"],
-      [...fleet.byConcurrency].map(([concurrency, runs]) => {
-        const ms = median(runs);
-        return [String(concurrency), secs(ms), secs(ms / fleet.tenants), ratio(serial, ms)];
-      }),
-    ),
-  );
   out.push(
     "\n" +
       [
         `tenant stack: preview   = the engine's preview of tenant-p01's own stack (Automation API, no config write)`,
-        `tenant stack: fleet op  = TenantStacks.preview of p01, what fleet preview and the portal run: config rewritten, then preview`,
+        `tenant stack: fleet op  = TenantStacks.preview of p01, what a worker runs for a preview: config rewritten, then preview`,
         `one stack: preview      = preview of one stack holding all the fleet's tenants (a one-tenant change needs the whole stack's preview)`,
       ].join("\n") +
       "\n",

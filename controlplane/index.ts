@@ -31,6 +31,7 @@ export {
   type DriftJoinedRow,
   type DriftResult,
 } from "./drift";
+export { appliedDeployments, recordAppliedDeployment, STACK_CHANGING_KINDS, type AppliedDeployment } from "./appliedDeployments";
 export { DEFAULT_DRIFT_SCHEDULE, describeDriftSchedule, DRIFT_SCHEDULE_ENV, DriftScheduleError, driftScheduleSetting, type DriftScheduleSetting } from "./driftSchedule";
 export { retryControlPlane, type ControlPlaneRetryOptions } from "./retry";
 export { isTransientControlPlaneError } from "./transientErrors";

@@ -1,6 +1,19 @@
 /** What a fleet run prints, and how it exits (pure). */
 import type { FleetCommand, FleetResult } from "./command";
-import type { TenantReport } from "./runner";
+
+/** The report of one tenant. */
+export interface TenantReport {
+  readonly tenantId: string;
+  readonly result: FleetResult;
+  /** Resources changed (up) or to be changed (preview, drift); absent when it failed or was skipped. */
+  readonly changes?: number;
+  /** E.g. `update 1, create 2`. */
+  readonly breakdown?: string;
+  /** How long its operation ran on a worker (queue wait excluded); absent when it did not run. */
+  readonly durationMs?: number;
+  /** First line of the error (failed), why it was skipped, or why it was not run (unchanged). */
+  readonly message?: string;
+}
 
 /** `0.4s`, `12.3s`, `2m05s`. */
 export function formatDuration(ms: number): string {

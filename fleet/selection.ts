@@ -1,10 +1,10 @@
 /**
  * Which registry tenants a fleet command acts on (pure). A tenant is acted on when its stack exists
- * and its state is settled (ACTIVE, SUSPENDED), failed, or PROVISIONING with no portal operation on
- * it; every other tenant is listed as skipped with the reason, and a tenant with a portal operation
+ * and its state is settled (ACTIVE, SUSPENDED), failed, or PROVISIONING with no operation on
+ * it; every other tenant is listed as skipped with the reason, and a tenant with an operation
  * queued or running is refused as busy (reported failed) without touching its stack.
  *
- * PROVISIONING without a portal operation is a `pulumi up` outside the portal: one still running
+ * PROVISIONING without an operation is a `pulumi up` outside the portal: one still running
  * holds the stack's lock, so the engine refuses the fleet's run and the tenant is reported busy;
  * one that was killed left the tenant stuck, and the fleet's `up` resumes it (the write-back records
  * the abandoned run as FAILED, then provisions again). DEPROVISIONING is never acted on: an `up`
@@ -38,10 +38,10 @@ export interface FleetPlan {
 }
 
 /**
- * Plans a fleet run. `stackNames` are the project's stacks in the backend; `portalBusy` maps a
- * tenant id to the portal operation that holds it (e.g. `update_config 0c1f… running`).
+ * Plans a fleet run. `stackNames` are the project's stacks in the backend; `busy` maps a
+ * tenant id to the operation (portal, fleet, drift schedule) that holds it (e.g. `update_config 0c1f… running`).
  */
-export function planFleet(tenants: readonly Tenant[], stackNames: readonly string[], portalBusy: ReadonlyMap<string, string> = new Map()): FleetPlan {
+export function planFleet(tenants: readonly Tenant[], stackNames: readonly string[], busy: ReadonlyMap<string, string> = new Map()): FleetPlan {
   const stacks = new Set(stackNames);
   const accounted = new Set<string>();
   const entries = tenants.map((tenant): FleetEntry => {
@@ -53,8 +53,8 @@ export function planFleet(tenants: readonly Tenant[], stackNames: readonly strin
     }
     accounted.add(stack);
     if (!stacks.has(stack)) return { kind: "skip", tenantId, reason: `${tenant.state}, but no stack ${stack} in the backend` };
-    const operation = portalBusy.get(tenantId);
-    if (operation !== undefined) return { kind: "busy", tenantId, reason: `busy: portal operation ${operation}` };
+    const operation = busy.get(tenantId);
+    if (operation !== undefined) return { kind: "busy", tenantId, reason: `busy: operation ${operation}` };
     return { kind: "run", tenant };
   });
   const strayStacks = stackNames.filter((name) => name.startsWith(TENANT_STACK_PREFIX) && !accounted.has(name)).sort();

@@ -1,44 +1,53 @@
 /**
- * `frostbyte fleet preview|up|drift` (DESIGN §9): one operation on every registry tenant's stack
- * (`tenant-{id}`) through the stacks layer, at most `--concurrency` at once. Progress lines go to
- * stderr, the summary table to stdout. Exit 1 when a tenant failed, 2 when none failed but some
- * drifted (drift), 0 otherwise. Reads FROSTBYTE_CONTROL_DB_URL, the portal's base config,
- * PULUMI_CONFIG_PASSPHRASE and the backend (PULUMI_BACKEND_URL or FROSTBYTE_STATE_DIR).
+ * `frostbyte fleet preview|up|drift` (DESIGN §9): one operation per registry tenant's stack
+ * (`tenant-{id}`), enqueued on the control plane's job queue and run by `frostbyte worker`
+ * processes; at most `--concurrency` of the run's operations are queued or running at once, so a
+ * fleet run holds only that many tenants busy and leaves the workers room for the portal's work.
+ * `fleet preview` reports a tenant unchanged since its last `up` without running it (`--full` runs
+ * every one). Progress lines go to stderr, the summary table to stdout. Exit 1 when a tenant failed,
+ * 2 when none failed but some drifted, 0 otherwise. Reads FROSTBYTE_CONTROL_DB_URL, the base config,
+ * PULUMI_CONFIG_PASSPHRASE and the backend (PULUMI_BACKEND_URL or FROSTBYTE_STATE_DIR): the stack
+ * list says which tenants have a stack, and the skip fingerprints the base config.
  */
 import type { Command } from "commander";
-import { activeOperations, TenantRegistry, type Tenant } from "../../controlplane";
+import type pg from "pg";
+import { activeOperations, appliedDeployments, enqueueOperation, getOperation, openJobQueue, TenantRegistry, withControlPlanePool, type Operation, type Tenant } from "../../controlplane";
 import {
   COMMAND_DESCRIPTIONS,
   FLEET_COMMANDS,
+  FLEET_OPERATION_KINDS,
   fleetExit,
-  fleetOperation,
   finishedLine,
+  formatDuration,
   planFleet,
   resultCounts,
-  runFleet,
+  runFleetOnQueue,
   startedLine,
   summaryRows,
-  formatDuration,
+  unchangedSinceApplied,
   type FleetCommand,
   type FleetExit,
   type TenantReport,
 } from "../../fleet";
-import { createTenantStacks, loadBaseConfig } from "../../stacks";
-import { withPool } from "../controlPlane";
+import { createTenantStacks, loadBaseConfig, type BaseConfig } from "../../stacks";
+import { tenantFingerprints } from "../../stacks/appliedDeployments";
+import { CONTROL_DB_URL_ENV, controlDbUrl } from "../controlPlane";
 import { CliError, type CliIo } from "../io";
 import { BASE_CONFIG_OPTION, baseConfigPath } from "../baseConfig";
 import { formatTable } from "./tenant";
 
 export const DEFAULT_CONCURRENCY = 4;
-/** More parallel `pulumi` processes than this only contend for the machine. */
+/** More of one run's operations queued at once than this only holds more tenants busy. */
 export const MAX_CONCURRENCY = 64;
+/** Who the operations table records for the fleet's operations. */
+export const FLEET_ACTOR = "fleet";
 
 /** Options of the command line. */
 export interface FleetCommandOptions {
   readonly concurrency?: string;
   readonly baseConfig?: string;
-  /** `up` only: refresh each stack from the stores first. */
-  readonly refresh?: boolean;
+  /** `preview` only: run every tenant, also those unchanged since their last up. */
+  readonly full?: boolean;
 }
 
 export function parseConcurrency(text: string): number {
@@ -47,11 +56,11 @@ export function parseConcurrency(text: string): number {
   return value;
 }
 
-/** Runs `work` with an AbortSignal that SIGINT/SIGTERM abort (running engines are cancelled gracefully). */
+/** Runs `work` with an AbortSignal that SIGINT/SIGTERM abort (nothing more is enqueued). */
 async function withInterrupt<T>(io: CliIo, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const abort = new AbortController();
   const on = (signal: NodeJS.Signals) => {
-    io.stderr(`fleet: ${signal}, cancelling running operations; no new one starts\n`);
+    io.stderr(`fleet: ${signal}, enqueueing nothing more; operations already enqueued finish on the workers\n`);
     abort.abort(signal);
   };
   process.on("SIGINT", on);
@@ -64,60 +73,96 @@ async function withInterrupt<T>(io: CliIo, work: (signal: AbortSignal) => Promis
   }
 }
 
+/** Splits the preview's tenants into those to run and those unchanged since their last up (reported without running). */
+async function skipUnchanged(pool: pg.Pool, base: BaseConfig, workDir: string, tenants: readonly Tenant[]): Promise<{ run: Tenant[]; unchanged: TenantReport[] }> {
+  const fingerprints = await tenantFingerprints(base, workDir);
+  const applied = await appliedDeployments(pool);
+  const run: Tenant[] = [];
+  const unchanged: TenantReport[] = [];
+  for (const tenant of tenants) {
+    const message = unchangedSinceApplied(tenant, fingerprints.ofTenant(tenant), applied.get(tenant.tenantId));
+    if (message === undefined) run.push(tenant);
+    else unchanged.push({ tenantId: tenant.tenantId, result: "unchanged", changes: 0, message });
+  }
+  return { run, unchanged };
+}
+
+/** The operations with these ids, as stored now. */
+async function readOperations(pool: pg.Pool, ids: readonly string[]): Promise<Operation[]> {
+  const operations = await Promise.all(ids.map((id) => getOperation(pool, id)));
+  return operations.filter((operation): operation is Operation => operation !== undefined);
+}
+
 /** Runs the fleet command and prints its progress and summary; returns how it should exit. */
 export async function fleet(io: CliIo, command: FleetCommand, options: FleetCommandOptions): Promise<FleetExit> {
   const concurrency = parseConcurrency(options.concurrency ?? String(DEFAULT_CONCURRENCY));
   const path = baseConfigPath(io, options.baseConfig);
-  const { tenants, busy } = await withPool(io, async (pool) => {
-    const listed: Tenant[] = await new TenantRegistry(pool).listTenants();
-    const operations = await activeOperations(pool);
-    return { tenants: listed, busy: new Map(operations.map((op) => [op.tenantId, `${op.kind} ${op.operationId} ${op.state}`])) };
+  const url = controlDbUrl(io);
+  const base = await loadBaseConfig(path);
+  const stacks = createTenantStacks(base, { env: io.env });
+  return withControlPlanePool(url, { max: 3, applicationName: "frostbyte-fleet", setting: CONTROL_DB_URL_ENV }, async (pool) => {
+    const tenants = await new TenantRegistry(pool).listTenants();
+    const busy = new Map((await activeOperations(pool)).map((op) => [op.tenantId, `${op.kind} ${op.operationId} ${op.state}`]));
+    const plan = planFleet(tenants, await stacks.workspace.stackNames(), busy);
+
+    const acted = plan.entries.flatMap((entry) => (entry.kind === "run" ? [entry.tenant] : []));
+    const notRun: TenantReport[] = plan.entries.flatMap((entry): TenantReport[] =>
+      entry.kind === "skip" ? [{ tenantId: entry.tenantId, result: "skipped", message: entry.reason }] : entry.kind === "busy" ? [{ tenantId: entry.tenantId, result: "failed", message: entry.reason }] : [],
+    );
+    const { run: targets, unchanged } = command === "preview" && options.full !== true ? await skipUnchanged(pool, base, stacks.workspace.settings.workDir, acted) : { run: acted, unchanged: [] };
+    const skippedNote = unchanged.length > 0 ? `; ${unchanged.length} unchanged since their last up, not run (--full runs them)` : "";
+    io.stderr(`fleet ${command}: ${targets.length} of ${tenants.length} registry tenants, concurrency ${concurrency}${skippedNote}\n`);
+    for (const report of [...notRun, ...unchanged]) io.stderr(finishedLine(report));
+
+    const started = performance.now();
+    const queue = targets.length === 0 ? undefined : await openJobQueue(url, { kind: "producer" });
+    let ran: TenantReport[] = [];
+    try {
+      if (queue !== undefined) {
+        const kind = FLEET_OPERATION_KINDS[command];
+        ran = await withInterrupt(io, (signal) =>
+          runFleetOnQueue(
+            command,
+            targets.map((tenant) => tenant.tenantId),
+            { enqueue: (tenantId) => enqueueOperation(pool, queue, { tenantId, kind, actor: FLEET_ACTOR }), read: (ids) => readOperations(pool, ids) },
+            {
+              concurrency,
+              signal,
+              redact: stacks.redact,
+              onStarted: (tenantId) => io.stderr(startedLine(command, tenantId)),
+              onFinished: (report) => io.stderr(finishedLine(report)),
+            },
+          ),
+        );
+      }
+    } finally {
+      await queue?.stop({ graceful: false, close: true });
+    }
+    const byId = new Map([...ran, ...notRun, ...unchanged].map((report) => [report.tenantId, report]));
+    const reports = plan.entries.flatMap((entry) => {
+      const report = byId.get(entry.kind === "run" ? entry.tenant.tenantId : entry.tenantId);
+      return report ? [report] : [];
+    });
+
+    if (reports.length === 0) io.stdout("no tenants in the registry\n");
+    else io.stdout(formatTable(summaryRows(reports)));
+    io.stdout(`fleet ${command}: ${resultCounts(reports)} in ${formatDuration(performance.now() - started)}\n`);
+    if (plan.strayStacks.length > 0) io.stdout(`note: tenant stacks without a registry tenant that has a stack: ${plan.strayStacks.join(", ")}\n`);
+    return fleetExit(command, reports);
   });
-  const stacks = createTenantStacks(await loadBaseConfig(path), { env: io.env });
-  const plan = planFleet(tenants, await stacks.workspace.stackNames(), busy);
-
-  const targets = plan.entries.flatMap((entry) => (entry.kind === "run" ? [entry.tenant] : []));
-  const notRun: TenantReport[] = plan.entries.flatMap((entry): TenantReport[] =>
-    entry.kind === "skip" ? [{ tenantId: entry.tenantId, result: "skipped", message: entry.reason }] : entry.kind === "busy" ? [{ tenantId: entry.tenantId, result: "failed", message: entry.reason }] : [],
-  );
-  const refresh = command === "up" && options.refresh === true;
-  io.stderr(`fleet ${command}${refresh ? " --refresh" : ""}: ${targets.length} of ${tenants.length} registry tenants, concurrency ${concurrency}\n`);
-  for (const report of notRun) io.stderr(finishedLine(report));
-
-  const started = performance.now();
-  const ran = await withInterrupt(io, (signal) =>
-    runFleet(command, targets, fleetOperation(stacks, command, { refresh }), {
-      concurrency,
-      signal,
-      redact: stacks.redact,
-      onStarted: (tenantId) => io.stderr(startedLine(command, tenantId)),
-      onFinished: (report) => io.stderr(finishedLine(report)),
-    }),
-  );
-  const byId = new Map([...ran, ...notRun].map((report) => [report.tenantId, report]));
-  const reports = plan.entries.flatMap((entry) => {
-    const report = byId.get(entry.kind === "run" ? entry.tenant.tenantId : entry.tenantId);
-    return report ? [report] : [];
-  });
-
-  if (reports.length === 0) io.stdout("no tenants in the registry\n");
-  else io.stdout(formatTable(summaryRows(reports)));
-  io.stdout(`fleet ${command}: ${resultCounts(reports)} in ${formatDuration(performance.now() - started)}\n`);
-  if (plan.strayStacks.length > 0) io.stdout(`note: tenant stacks without a registry tenant that has a stack: ${plan.strayStacks.join(", ")}\n`);
-  return fleetExit(command, reports);
 }
 
 export function registerFleetCommands(program: Command, io: CliIo): void {
   const group = program
     .command("fleet")
-    .description("run preview, up or drift on every registry tenant's stack (tenant-{id}), a few at a time; exit 1 on failure, 2 on drift");
+    .description("run preview, up or drift on every registry tenant's stack (tenant-{id}) through the job queue (frostbyte worker runs them); exit 1 on failure, 2 on drift");
   for (const command of FLEET_COMMANDS) {
     const sub = group
       .command(command)
       .description(COMMAND_DESCRIPTIONS[command])
-      .option("--concurrency <n>", `tenants at once, 1–${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY})`)
+      .option("--concurrency <n>", `at most this many of the run's operations queued or running at once, 1–${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY})`)
       .option(...BASE_CONFIG_OPTION);
-    if (command === "up") sub.option("--refresh", "refresh each stack's state from the stores first, so drift is repaired too");
+    if (command === "preview") sub.option("--full", "run every tenant's preview, also those unchanged since their last up");
     sub.action(async (options: FleetCommandOptions, self: Command) => {
       const exit = await fleet(io, command, options);
       if (exit.code !== 0) self.error(`frostbyte: ${exit.message ?? `fleet ${command} failed`}`, { exitCode: exit.code, code: `frostbyte.fleet.${exit.code === 2 ? "drifted" : "failed"}` });

@@ -102,7 +102,7 @@ describe("frostbyte fleet preview (real engine, stores unreachable)", () => {
     // The table cuts the message at 100 characters; the progress line has the error's whole first line.
     expect(rows[0]?.[4]?.length).toBeLessThanOrEqual(100);
     expect(run.stderr.split("\n").find((line) => line.startsWith("acme: failed"))).toMatch(STORES_UNREACHABLE);
-    expect(rows[1]?.slice(3)).toEqual(["-", expect.stringMatching(/^busy: portal operation update_config [0-9a-f-]{36} queued$/)]);
+    expect(rows[1]?.slice(3)).toEqual(["-", expect.stringMatching(/^busy: operation update_config [0-9a-f-]{36} queued$/)]);
     expect(rows[2]?.slice(3)).toEqual(["-", "PENDING: not provisioned yet (the portal provisions it)"]);
     expect(rows[3]?.slice(3)).toEqual(["-", "ACTIVE, but no stack tenant-initech in the backend"]);
     expect(run.stdout).toContain("fleet preview: 2 failed, 2 skipped in ");

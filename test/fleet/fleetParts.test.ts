@@ -46,7 +46,7 @@ describe("planFleet: which registry tenants a fleet command acts on", () => {
   it("refuses a PROVISIONING tenant the portal is provisioning as busy, and skips one without a stack", () => {
     const provisioning = [tenant("umbrella", "PROVISIONING"), tenant("oscorp", "PROVISIONING")];
     expect(planFleet(provisioning, ["tenant-umbrella"], new Map([["umbrella", "create 9a2b running"]])).entries).toEqual([
-      { kind: "busy", tenantId: "umbrella", reason: "busy: portal operation create 9a2b running" },
+      { kind: "busy", tenantId: "umbrella", reason: "busy: operation create 9a2b running" },
       { kind: "skip", tenantId: "oscorp", reason: "PROVISIONING, but no stack tenant-oscorp in the backend" },
     ]);
   });
@@ -62,7 +62,7 @@ describe("planFleet: which registry tenants a fleet command acts on", () => {
   });
 
   it("refuses a tenant the portal is working on as busy, without running it", () => {
-    expect(plan.entries.find((e) => e.kind === "busy")).toEqual({ kind: "busy", tenantId: "tyrell", reason: "busy: portal operation update_config 0c1f running" });
+    expect(plan.entries.find((e) => e.kind === "busy")).toEqual({ kind: "busy", tenantId: "tyrell", reason: "busy: operation update_config 0c1f running" });
   });
 
   it("names tenant stacks no tenant with a stack accounts for (a DEPROVISIONED tenant's, an unknown id's), never other stacks", () => {
