@@ -9,4 +9,5 @@ export { changeBreakdown, changeCount, classifyOperation, classifyOutcome, error
 export { runFleetOnQueue, type FleetQueue, type QueueRunOptions } from "./queueRun";
 export { fleetExit, finishedLine, formatDuration, MAX_TABLE_MESSAGE, resultCounts, startedLine, summaryRows, type FleetExit, type TenantReport } from "./report";
 export { ACTED_ON_STATES, planFleet, type FleetEntry, type FleetPlan } from "./selection";
+export { splitUnchanged, type PreviewSplit } from "./previewSkip";
 export { unchangedSinceApplied } from "./skip";

@@ -16,5 +16,6 @@ const SETTLED: ReadonlySet<TenantState> = new Set(["ACTIVE", "SUSPENDED"]);
 /** Why the tenant's preview can be skipped (the message its report carries), or undefined when it must run. */
 export function unchangedSinceApplied(tenant: Tenant, fingerprint: string, applied: AppliedDeployment | undefined): string | undefined {
   if (applied === undefined || applied.superseded || !SETTLED.has(tenant.state) || applied.fingerprint !== fingerprint) return undefined;
-  return `not run: same desired state, base config and program as its last up (operation ${applied.operationId}, ${applied.appliedAt.toISOString()}); --full runs it`;
+  // Short enough for the summary table's message column (MAX_TABLE_MESSAGE): the operation says the rest.
+  return `not run: unchanged since its last up, operation ${applied.operationId}`;
 }

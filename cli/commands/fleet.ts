@@ -11,7 +11,7 @@
  */
 import type { Command } from "commander";
 import type pg from "pg";
-import { activeOperations, appliedDeployments, enqueueOperation, getOperation, openJobQueue, TenantRegistry, withControlPlanePool, type Operation, type Tenant } from "../../controlplane";
+import { activeOperations, enqueueOperation, getOperation, openJobQueue, TenantRegistry, withControlPlanePool, type Operation } from "../../controlplane";
 import {
   COMMAND_DESCRIPTIONS,
   FLEET_COMMANDS,
@@ -24,13 +24,12 @@ import {
   runFleetOnQueue,
   startedLine,
   summaryRows,
-  unchangedSinceApplied,
+  splitUnchanged,
   type FleetCommand,
   type FleetExit,
   type TenantReport,
 } from "../../fleet";
-import { createTenantStacks, loadBaseConfig, type BaseConfig } from "../../stacks";
-import { tenantFingerprints } from "../../stacks/appliedDeployments";
+import { createTenantStacks, loadBaseConfig } from "../../stacks";
 import { CONTROL_DB_URL_ENV, controlDbUrl } from "../controlPlane";
 import { CliError, type CliIo } from "../io";
 import { BASE_CONFIG_OPTION, baseConfigPath } from "../baseConfig";
@@ -73,20 +72,6 @@ async function withInterrupt<T>(io: CliIo, work: (signal: AbortSignal) => Promis
   }
 }
 
-/** Splits the preview's tenants into those to run and those unchanged since their last up (reported without running). */
-async function skipUnchanged(pool: pg.Pool, base: BaseConfig, workDir: string, tenants: readonly Tenant[]): Promise<{ run: Tenant[]; unchanged: TenantReport[] }> {
-  const fingerprints = await tenantFingerprints(base, workDir);
-  const applied = await appliedDeployments(pool);
-  const run: Tenant[] = [];
-  const unchanged: TenantReport[] = [];
-  for (const tenant of tenants) {
-    const message = unchangedSinceApplied(tenant, fingerprints.ofTenant(tenant), applied.get(tenant.tenantId));
-    if (message === undefined) run.push(tenant);
-    else unchanged.push({ tenantId: tenant.tenantId, result: "unchanged", changes: 0, message });
-  }
-  return { run, unchanged };
-}
-
 /** The operations with these ids, as stored now. */
 async function readOperations(pool: pg.Pool, ids: readonly string[]): Promise<Operation[]> {
   const operations = await Promise.all(ids.map((id) => getOperation(pool, id)));
@@ -109,7 +94,7 @@ export async function fleet(io: CliIo, command: FleetCommand, options: FleetComm
     const notRun: TenantReport[] = plan.entries.flatMap((entry): TenantReport[] =>
       entry.kind === "skip" ? [{ tenantId: entry.tenantId, result: "skipped", message: entry.reason }] : entry.kind === "busy" ? [{ tenantId: entry.tenantId, result: "failed", message: entry.reason }] : [],
     );
-    const { run: targets, unchanged } = command === "preview" && options.full !== true ? await skipUnchanged(pool, base, stacks.workspace.settings.workDir, acted) : { run: acted, unchanged: [] };
+    const { run: targets, unchanged } = command === "preview" && options.full !== true ? await splitUnchanged(pool, base, stacks.workspace.settings.workDir, acted) : { run: acted, unchanged: [] };
     const skippedNote = unchanged.length > 0 ? `; ${unchanged.length} unchanged since their last up, not run (--full runs them)` : "";
     io.stderr(`fleet ${command}: ${targets.length} of ${tenants.length} registry tenants, concurrency ${concurrency}${skippedNote}\n`);
     for (const report of [...notRun, ...unchanged]) io.stderr(finishedLine(report));

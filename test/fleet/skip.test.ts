@@ -8,9 +8,9 @@ const FINGERPRINT = "f".repeat(64);
 const applied: AppliedDeployment = { tenantId: "acme", fingerprint: FINGERPRINT, operationId: "0c1f0000-0000-4000-8000-000000000001", appliedAt: new Date("2025-02-01T10:00:00Z"), superseded: false };
 
 describe("unchangedSinceApplied", () => {
-  it("skips a settled tenant whose fingerprint is the one of its last successful up, saying which up and how to run it anyway", () => {
+  it("skips a settled tenant whose fingerprint is the one of its last successful up, naming that up", () => {
     expect(unchangedSinceApplied(tenant("acme", "ACTIVE"), FINGERPRINT, applied)).toBe(
-      "not run: same desired state, base config and program as its last up (operation 0c1f0000-0000-4000-8000-000000000001, 2025-02-01T10:00:00.000Z); --full runs it",
+      "not run: unchanged since its last up, operation 0c1f0000-0000-4000-8000-000000000001",
     );
     expect(unchangedSinceApplied(tenant("acme", "SUSPENDED"), FINGERPRINT, applied)).toBeDefined();
   });
