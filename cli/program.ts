@@ -10,12 +10,13 @@ import { registerPortalCommands } from "./commands/portal";
 import { registerSecretsCommands } from "./commands/secrets";
 import { registerTenantCommands } from "./commands/tenant";
 import { registerTokenCommands } from "./commands/token";
+import { registerWorkerCommands } from "./commands/worker";
 import { CONTROL_DB_URL_ENV } from "./controlPlane";
 import { errorLine } from "./errorLine";
 import type { CliIo } from "./io";
 
 /** Every subcommand group, in the order `--help` lists them. */
-const COMMAND_GROUPS: readonly ((program: Command, io: CliIo) => void)[] = [registerDbCommands, registerTenantCommands, registerAuditCommands, registerSecretsCommands, registerTokenCommands, registerPortalCommands, registerFleetCommands];
+const COMMAND_GROUPS: readonly ((program: Command, io: CliIo) => void)[] = [registerDbCommands, registerTenantCommands, registerAuditCommands, registerSecretsCommands, registerTokenCommands, registerPortalCommands, registerWorkerCommands, registerFleetCommands];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("frostbyte")

@@ -1,11 +1,13 @@
 /**
  * Applies the SQL migrations in `migrations/` with node-pg-migrate, which records each applied
- * file in its table and holds an advisory lock while it runs; a second run applies nothing.
+ * file in its table and holds an advisory lock while it runs; a second run applies nothing. Then
+ * installs or upgrades the job queue's schema (pg-boss's own migrations, controlplane/queue/).
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { controlPlaneClientConfig, explainConnectTimeout } from "./db";
 import { MigrationError } from "./errors";
+import { installJobQueue } from "./queue/install";
 
 /** The table node-pg-migrate records applied migrations in. */
 export const MIGRATIONS_TABLE = "pgmigrations";
@@ -53,6 +55,8 @@ export async function migrateControlPlane(databaseUrl: string, options: MigrateO
       singleTransaction: true,
       logger: { debug: log, info: log, warn: log, error: log },
     });
+    // The job queue's schema is pg-boss's own, versioned by pg-boss: installed or upgraded after ours.
+    await installJobQueue(databaseUrl);
     return applied.map((migration) => migration.name);
   } catch (error) {
     const explained = explainConnectTimeout(error, databaseUrl);

@@ -13,4 +13,5 @@ export * from "./lifecycle";
 export * from "./lifecycleErrors";
 export * from "./naming";
 export * from "./offline";
+export * from "./resourceChanges";
 export * from "./stateOperations";

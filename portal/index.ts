@@ -1,8 +1,8 @@
 /**
  * The self-service portal (DESIGN §9 `frostbyte portal`): a Fastify HTTP API over the tenant
- * registry and the tenant stacks. Long operations are rows of the control plane (controlplane/
- * operations), answered 202 and followed by id or as server-sent events; its bearer tokens are the
- * control plane's API tokens.
+ * registry. Long operations are rows of the control plane (controlplane/operations) and jobs of its
+ * queue (controlplane/queue), run by `frostbyte worker` (worker/), answered 202 and followed by id or
+ * as server-sent events; its bearer tokens are the control plane's API tokens.
  */
 export { type Access, Principal, principalOf, registerAccessControl, type Role } from "./access";
 export { AuthFailureLimiter, authFailureKey } from "./authFailures";
@@ -19,15 +19,9 @@ export {
 export type { StreamClosedReason, StreamTokenGuard } from "./sse";
 export { buildPortalApp, PORTAL_API_VERSION, type PortalAppOptions } from "./app";
 export { errorAnswer, forbidden, HttpError, methodNotAllowed, notFound, schemaIssuePath, unauthorized, type ErrorAnswer, type ErrorBody, type HttpErrorOptions } from "./errors";
-export { acquirePortalLock, PortalAlreadyRunningError, type PortalLock } from "./instanceLock";
 export { mergePatch } from "./mergePatch";
-export { PortalMetrics, type OperationResult } from "./metrics";
-export { desiredState } from "./operations/kinds";
-export { ProgressHub, type Following, type ProgressFollower, type StoredProgress } from "./operations/progressHub";
-export { INTERRUPTED_BY_RESTART, recoverInterruptedOperations, type RecoveredOperation } from "./operations/recovery";
-export { OperationRunner, type RunnerDeps, type RunnerLog } from "./operations/runner";
+export { PortalMetrics } from "./metrics";
 export { PortalClosingError, TenantOperations } from "./operations/service";
-export { completeDeprovisioning, settleFailedOperation } from "./operations/settle";
-export type { OperationStacks } from "./operations/stacks";
-export { openPortal, PORTAL_ACTOR, startPortal, type Portal, type PortalDeps, type RunningPortal, type StartPortalOptions } from "./portal";
+export { ProgressFeed } from "./progressFeed";
+export { openPortal, startPortal, type Portal, type PortalDeps, type RunningPortal, type StartPortalOptions } from "./portal";
 export type { PortalApp, PortalContext } from "./services";

@@ -1,56 +1,42 @@
 /**
- * The portal's Prometheus metrics (`GET /metrics`): operations by kind and result, their duration,
- * the ones running now, and the Node.js process's own metrics. One registry per portal, so two
- * portals in one process (tests) never share a counter.
+ * The portal's Prometheus metrics (`GET /metrics`): operations by kind and state and the live
+ * workers, read from the control plane at each scrape (workers on any host run the operations, so
+ * no process counts them in memory), and the Node.js process's own metrics. One registry per
+ * portal, so two portals in one process (tests) never share a series.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { OPERATION_KINDS, type OperationKind } from "../controlplane";
-
-/** How an operation ended, as the metrics label it. */
-export type OperationResult = "succeeded" | "failed";
-const RESULTS: readonly OperationResult[] = ["succeeded", "failed"];
-
-/** Buckets for stack operations: seconds to an hour. */
-const DURATION_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600];
+import type pg from "pg";
+import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import { DEFAULT_WORKER_SETTINGS } from "../domain";
+import { OPERATION_KINDS, OPERATION_STATES } from "../controlplane";
 
 export class PortalMetrics {
   readonly registry = new Registry();
-  private readonly finished: Counter<"kind" | "result">;
-  private readonly duration: Histogram<"kind" | "result">;
-  private readonly running: Gauge<"kind">;
 
-  constructor() {
+  constructor(pool: pg.Pool) {
     const registers = [this.registry];
-    this.finished = new Counter({
-      name: "frostbyte_portal_operations_total",
-      help: "Tenant stack operations that finished, by kind and result.",
-      labelNames: ["kind", "result"],
+    new Gauge({
+      name: "frostbyte_operations",
+      help: "Tenant stack operations in the control plane, by kind and state (queued, running, succeeded, failed).",
+      labelNames: ["kind", "state"],
       registers,
+      async collect() {
+        const { rows } = await pool.query<{ kind: string; state: string; count: number }>("SELECT kind, state, count(*)::int AS count FROM operations GROUP BY kind, state");
+        // Every series exists, so a rate() over a fresh deployment is 0, not absent.
+        for (const kind of OPERATION_KINDS) for (const state of OPERATION_STATES) this.set({ kind, state }, 0);
+        for (const row of rows) this.set({ kind: row.kind, state: row.state }, row.count);
+      },
     });
-    this.duration = new Histogram({
-      name: "frostbyte_portal_operation_duration_seconds",
-      help: "Duration of finished tenant stack operations, from start to end, by kind and result.",
-      labelNames: ["kind", "result"],
-      buckets: DURATION_BUCKETS,
+    new Gauge({
+      name: "frostbyte_workers_live",
+      help: "Workers that beat within the last three heartbeat intervals (FROSTBYTE_WORKER_HEARTBEAT_SECONDS as this portal reads it).",
       registers,
+      async collect() {
+        const seconds = DEFAULT_WORKER_SETTINGS.heartbeatSeconds * 3;
+        const { rows } = await pool.query<{ count: number }>("SELECT count(*)::int AS count FROM workers WHERE stopped_at IS NULL AND heartbeat_at > now() - make_interval(secs => $1)", [seconds]);
+        this.set(rows[0]?.count ?? 0);
+      },
     });
-    this.running = new Gauge({ name: "frostbyte_portal_operations_running", help: "Tenant stack operations running now, by kind.", labelNames: ["kind"], registers });
-    // Every series exists from the start, so a rate() over a fresh portal is 0, not absent.
-    for (const kind of OPERATION_KINDS) {
-      this.running.set({ kind }, 0);
-      for (const result of RESULTS) this.finished.inc({ kind, result }, 0);
-    }
     collectDefaultMetrics({ register: this.registry, prefix: "frostbyte_portal_" });
-  }
-
-  operationStarted(kind: OperationKind): void {
-    this.running.inc({ kind });
-  }
-
-  operationFinished(kind: OperationKind, result: OperationResult, seconds: number): void {
-    this.running.dec({ kind });
-    this.finished.inc({ kind, result });
-    this.duration.observe({ kind, result }, seconds);
   }
 
   /** The Prometheus text exposition format, and its content type. */

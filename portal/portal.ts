@@ -1,34 +1,31 @@
 /**
- * A portal on a control-plane pool and the tenant stacks: start-up recovery first, then the HTTP
- * application. `startPortal` adds what a real process needs around it: its own pool, the
- * single-instance lock, and a listening socket.
+ * A portal on a control-plane pool and the job queue: it validates, records and enqueues
+ * operations, and streams their progress from the database. It runs no engine: `frostbyte worker`
+ * processes do. Any number of portals may run at once on one control plane. `startPortal` adds what
+ * a real process needs around it: its own pool, its queue producer and a listening socket.
  */
 import type { FastifyServerOptions } from "fastify";
 import type pg from "pg";
-import { createControlPlanePool, TenantRegistry } from "../controlplane";
+import type { PgBoss } from "pg-boss";
+import { createControlPlanePool, openJobQueue, TenantRegistry } from "../controlplane";
 import { buildPortalApp } from "./app";
-import { acquirePortalLock } from "./instanceLock";
+import { registerDriftMetrics } from "./driftMetrics";
 import { PortalMetrics } from "./metrics";
-import { ProgressHub } from "./operations/progressHub";
-import { recoverInterruptedOperations, type RecoveredOperation } from "./operations/recovery";
-import { OperationRunner, type RunnerLog } from "./operations/runner";
 import { TenantOperations } from "./operations/service";
-import type { OperationStacks } from "./operations/stacks";
+import { ProgressFeed } from "./progressFeed";
 import type { PortalApp } from "./services";
 import type { AccessSettings } from "./settings";
-
-/** Who the registry records for the changes the portal makes on its own (recovery, settling a failure). */
-export const PORTAL_ACTOR = "portal";
 
 /** What a portal is built from. */
 export interface PortalDeps {
   /** The control plane, as a member of frostbyte_runtime. */
   readonly pool: pg.Pool;
-  readonly stacks: OperationStacks;
+  /** The same control plane's URL: the progress feed listens on a connection of its own. */
+  readonly controlDbUrl: string;
+  /** The job queue, as a producer (controlplane/queue/jobQueue.ts). */
+  readonly queue: PgBoss;
   /** Fastify's logger option (default: none). */
   readonly logger?: FastifyServerOptions["logger"];
-  /** How long `close` lets running operations finish before cancelling them (default 60 s). */
-  readonly shutdownGraceMs?: number;
   /** Failed-authentication limit and the event stream's token check (default: settings.ts). */
   readonly access?: AccessSettings;
 }
@@ -36,42 +33,32 @@ export interface PortalDeps {
 /** A built portal, not yet listening. */
 export interface Portal {
   readonly app: PortalApp;
-  /** What start-up recovery failed. */
-  readonly recovered: readonly RecoveredOperation[];
-  /** Refuses new operations, lets running ones finish (then cancels them), and closes the app. */
+  /** Refuses new operations and closes the app and its progress feed (operations go on on the workers). */
   close(): Promise<void>;
 }
 
-/** Recovers interrupted operations, then builds the application. */
+/** Builds the application. */
 export async function openPortal(deps: PortalDeps): Promise<Portal> {
-  const { pool, stacks } = deps;
+  const { pool } = deps;
   const registry = new TenantRegistry(pool);
-  const recovered = await recoverInterruptedOperations(pool, registry, stacks, PORTAL_ACTOR);
-  const hub = new ProgressHub();
-  const metrics = new PortalMetrics();
-  // The runner logs through the app's logger, which exists only once the app is built.
-  const logger: { current?: PortalApp["log"] } = {};
-  const log: RunnerLog = { error: (details, message) => logger.current?.error(details, message), warn: (details, message) => logger.current?.warn(details, message) };
-  const runner = new OperationRunner({ pool, registry, stacks, hub, metrics, redact: stacks.redact, log, actor: PORTAL_ACTOR });
-  const operations = new TenantOperations(pool, registry, stacks, runner);
-  const app = await buildPortalApp({ pool, registry, operations, hub, metrics }, { logger: deps.logger ?? false, ...(deps.access ? { access: deps.access } : {}) });
-  logger.current = app.log;
-  for (const { operation, staleLockError } of recovered) {
-    app.log.warn({ operationId: operation.operationId, tenantId: operation.tenantId, kind: operation.kind }, "operation interrupted by a restart marked failed");
-    if (staleLockError) app.log.error({ tenantId: operation.tenantId, error: staleLockError }, "could not clear the stack's stale lock");
+  const metrics = new PortalMetrics(pool);
+  registerDriftMetrics(metrics.registry, pool);
+  const feed = await ProgressFeed.open(deps.controlDbUrl);
+  const operations = new TenantOperations(pool, registry, deps.queue);
+  let app: PortalApp;
+  try {
+    app = await buildPortalApp({ pool, registry, operations, feed, metrics }, { logger: deps.logger ?? false, ...(deps.access ? { access: deps.access } : {}) });
+  } catch (error) {
+    await feed.close();
+    throw error;
   }
-  const grace = deps.shutdownGraceMs ?? 60_000;
   return {
     app,
-    recovered,
     close: async () => {
       operations.close();
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([runner.drain(), new Promise((resolve) => (timer = setTimeout(resolve, grace)))]);
-      clearTimeout(timer);
-      runner.abortAll("the portal is shutting down");
-      await runner.drain();
+      // Open event streams end with the app; a client reconnects to any portal with Last-Event-ID.
       await app.close();
+      await feed.close();
     },
   };
 }
@@ -81,9 +68,7 @@ export interface StartPortalOptions {
   readonly controlDbUrl: string;
   readonly host: string;
   readonly port: number;
-  readonly stacks: OperationStacks;
   readonly logger?: FastifyServerOptions["logger"];
-  readonly shutdownGraceMs?: number;
   readonly access?: AccessSettings;
 }
 
@@ -93,46 +78,26 @@ export interface RunningPortal extends Portal {
   readonly url: string;
 }
 
-/**
- * Opens a pool, takes the single-instance lock (PortalAlreadyRunningError when another portal has
- * it), recovers, and listens. `close` undoes all of it.
- */
+/** Opens a pool and the queue producer, builds the portal and listens. `close` undoes all of it. */
 export async function startPortal(options: StartPortalOptions): Promise<RunningPortal> {
-  const lock = await acquirePortalLock(options.controlDbUrl);
   const pool = createControlPlanePool(options.controlDbUrl, { applicationName: "frostbyte-portal" });
-  let portal: Portal;
-  try {
-    portal = await openPortal({
-      pool,
-      stacks: options.stacks,
-      logger: options.logger,
-      ...(options.shutdownGraceMs === undefined ? {} : { shutdownGraceMs: options.shutdownGraceMs }),
-      ...(options.access === undefined ? {} : { access: options.access }),
-    });
-  } catch (error) {
-    await pool.end();
-    await lock.release();
-    throw error;
-  }
-  let address: string;
-  try {
-    address = await portal.app.listen({ host: options.host, port: options.port });
-  } catch (error) {
-    await portal.close();
-    await pool.end();
-    await lock.release();
-    throw error;
-  }
-  return {
-    ...portal,
-    url: address,
-    close: async () => {
-      try {
-        await portal.close();
-      } finally {
-        await pool.end();
-        await lock.release();
-      }
-    },
+  let queue: PgBoss | undefined;
+  let portal: Portal | undefined;
+  const closeAll = async (): Promise<void> => {
+    try {
+      await portal?.close();
+    } finally {
+      await queue?.stop({ graceful: false }).catch(() => undefined);
+      await pool.end();
+    }
   };
+  try {
+    queue = await openJobQueue(options.controlDbUrl, { kind: "producer" });
+    portal = await openPortal({ pool, queue, controlDbUrl: options.controlDbUrl, logger: options.logger, ...(options.access === undefined ? {} : { access: options.access }) });
+    const address = await portal.app.listen({ host: options.host, port: options.port });
+    return { ...portal, url: address, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
 }

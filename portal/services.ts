@@ -7,8 +7,8 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type pg from "pg";
 import type { TenantRegistry } from "../controlplane";
 import type { PortalMetrics } from "./metrics";
-import type { ProgressHub } from "./operations/progressHub";
 import type { TenantOperations } from "./operations/service";
+import type { ProgressFeed } from "./progressFeed";
 
 /** The portal's Fastify instance, typed from the routes' TypeBox schemas. */
 export type PortalApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -19,7 +19,7 @@ export interface PortalContext {
   readonly pool: pg.Pool;
   readonly registry: TenantRegistry;
   readonly operations: TenantOperations;
-  readonly hub: ProgressHub;
+  readonly feed: ProgressFeed;
   readonly metrics: PortalMetrics;
 }
 
@@ -29,10 +29,10 @@ declare module "fastify" {
     controlPlane: pg.Pool;
     /** The tenant registry (DESIGN §3–§5). */
     registry: TenantRegistry;
-    /** Accepts operations on tenants and hands them to the runner. */
+    /** Accepts operations on tenants and enqueues them for the workers. */
     tenantOperations: TenantOperations;
-    /** The live progress of the operations this process runs. */
-    progressHub: ProgressHub;
+    /** Says when a followed operation has news, whichever worker runs it. */
+    progressFeed: ProgressFeed;
     metrics: PortalMetrics;
   }
 }
@@ -42,6 +42,6 @@ export function decorateServices(app: FastifyInstance, context: PortalContext): 
   app.decorate("controlPlane", context.pool);
   app.decorate("registry", context.registry);
   app.decorate("tenantOperations", context.operations);
-  app.decorate("progressHub", context.hub);
+  app.decorate("progressFeed", context.feed);
   app.decorate("metrics", context.metrics);
 }

@@ -1,18 +1,23 @@
 /**
  * An operation's progress as server-sent events: `progress` events (id = sequence number, data =
  * one progress event), then one `end` event with the finished operation, then the stream closes.
- * A client that reconnects with `Last-Event-ID` gets only what it missed. A live operation is
- * followed through the hub; a finished one (or one of an earlier process) is replayed from the
- * database. While it is open, the stream looks its token up again every few seconds: once the token
+ * A client that reconnects with `Last-Event-ID` gets only what it missed. Every stream reads the
+ * database (operation_events), whichever worker runs the operation and whichever portal serves the
+ * stream: it looks again when the progress feed says there is news, and every POLL_MS anyway. While
+ * it is open, the stream looks its token up again every few seconds: once the token
  * is revoked or expired (or cannot be checked), one `closed` event says why and the stream ends.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { getOperation, listProgress, tokenState, type Operation, type Queryable, type StoredProgress } from "../controlplane";
-import type { ProgressHub } from "./operations/progressHub";
+import type { ProgressFeed } from "./progressFeed";
 import { operationView } from "./views";
 
 /** How often a comment line keeps idle proxies from closing the stream. */
 const HEARTBEAT_MS = 15_000;
+/** How often a stream looks at the database without a notification. */
+const POLL_MS = 2_000;
+/** Operation states after which nothing more is written. */
+const FINISHED = new Set(["succeeded", "failed"]);
 
 function progressFrame(progress: StoredProgress): string {
   return `id: ${progress.seq}\nevent: progress\ndata: ${JSON.stringify(progress.event)}\n\n`;
@@ -49,8 +54,8 @@ function lastEventId(request: FastifyRequest): number {
 }
 
 /** Streams the operation's progress; the caller has already checked that it exists and may be seen. */
-export async function streamOperation(request: FastifyRequest, reply: FastifyReply, operation: Operation, hub: ProgressHub, db: Queryable, guard: StreamTokenGuard): Promise<void> {
-  const after = lastEventId(request);
+export async function streamOperation(request: FastifyRequest, reply: FastifyReply, operation: Operation, feed: ProgressFeed, db: Queryable, guard: StreamTokenGuard): Promise<void> {
+  let after = lastEventId(request);
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
@@ -60,7 +65,6 @@ export async function streamOperation(request: FastifyRequest, reply: FastifyRep
     "x-accel-buffering": "no",
   });
   let closed = false;
-  let stop = (): void => undefined;
   const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
   let checking = false;
   const tokenCheck = setInterval(() => {
@@ -79,12 +83,45 @@ export async function streamOperation(request: FastifyRequest, reply: FastifyRep
         close();
       });
   }, guard.checkEveryMs);
+  // One look at a time; news that arrives during a look asks for one more.
+  let looking = false;
+  let again = false;
+  const look = async (): Promise<void> => {
+    if (closed) return;
+    if (looking) {
+      again = true;
+      return;
+    }
+    looking = true;
+    try {
+      do {
+        again = false;
+        // The state first: events stored before it finished are all read below.
+        const current = (await getOperation(db, operation.operationId)) ?? operation;
+        for (const progress of await listProgress(db, operation.operationId, after)) {
+          write(progressFrame(progress));
+          after = progress.seq;
+        }
+        if (FINISHED.has(current.state)) {
+          write(endFrame(current));
+          close();
+        }
+      } while (again && !closed);
+    } catch {
+      // The database did not answer: the next poll or notification looks again.
+    } finally {
+      looking = false;
+    }
+  };
+  const stopWatching = feed.watch(operation.operationId, () => void look());
+  const poll = setInterval(() => void look(), POLL_MS);
   const close = (): void => {
     if (closed) return;
     closed = true;
     clearInterval(heartbeat);
     clearInterval(tokenCheck);
-    stop();
+    clearInterval(poll);
+    stopWatching();
     res.end();
   };
   // The response closes when the client goes away (or when the stream ends).
@@ -92,23 +129,5 @@ export async function streamOperation(request: FastifyRequest, reply: FastifyRep
   const write = (frame: string): void => {
     if (!closed) res.write(frame);
   };
-
-  const following = hub.follow(operation.operationId, after, {
-    onEvent: (progress) => write(progressFrame(progress)),
-    onEnd: (final) => {
-      write(endFrame(final));
-      close();
-    },
-  });
-  if (following) {
-    stop = following.stop;
-    for (const progress of following.replay) write(progressFrame(progress));
-    return;
-  }
-  try {
-    for (const progress of await listProgress(db, operation.operationId, after)) write(progressFrame(progress));
-    write(endFrame((await getOperation(db, operation.operationId)) ?? operation));
-  } finally {
-    close();
-  }
+  await look();
 }

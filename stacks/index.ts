@@ -5,6 +5,7 @@
  */
 export { baseConfigFromValues, loadBaseConfig, TENANTS_KEY, type BaseConfig } from "./baseConfig";
 export { createTenantStacks, type CreateTenantStacksOptions } from "./create";
+export { JOB_DIR_ENV, openJobStacks, type JobTenantStacks } from "./jobWorkspace";
 export {
   cliErrorLines,
   StackCommandError,

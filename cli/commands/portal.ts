@@ -1,16 +1,14 @@
 /**
- * `frostbyte portal` (DESIGN §9): the self-service HTTP API. Reads FROSTBYTE_CONTROL_DB_URL, the
- * base config (shared stack config of every tenant stack), PULUMI_CONFIG_PASSPHRASE and the
- * backend (PULUMI_BACKEND_URL, or a file backend under FROSTBYTE_STATE_DIR), and the access settings
- * (FROSTBYTE_PORTAL_AUTH_FAILURES_*, _STREAM_TOKEN_CHECK: portal/settings.ts); runs until SIGINT or
- * SIGTERM, then lets running operations finish (or cancels them after the grace period).
+ * `frostbyte portal` (DESIGN §9): the self-service HTTP API. Reads FROSTBYTE_CONTROL_DB_URL and the
+ * access settings (FROSTBYTE_PORTAL_AUTH_FAILURES_*, _STREAM_TOKEN_CHECK: portal/settings.ts); runs
+ * until SIGINT or SIGTERM. It enqueues operations; `frostbyte worker` processes run them, so a
+ * portal that stops (or any number that run) changes nothing for a running operation.
  */
 import type { Command } from "commander";
 import { accessSettingsFromEnv, startPortal } from "../../portal";
-import { createTenantStacks, loadBaseConfig } from "../../stacks";
-import { BASE_CONFIG_OPTION, baseConfigPath } from "../baseConfig";
 import { controlDbUrl } from "../controlPlane";
 import { CliError, type CliIo } from "../io";
+import { shutdownSignal } from "../shutdownSignal";
 
 export const HOST_ENV = "FROSTBYTE_PORTAL_HOST";
 export const PORT_ENV = "FROSTBYTE_PORTAL_PORT";
@@ -21,7 +19,6 @@ export const DEFAULT_PORT = 8080;
 export interface PortalCommandOptions {
   readonly host?: string;
   readonly port?: string;
-  readonly baseConfig?: string;
 }
 
 function parsePort(text: string): number {
@@ -30,35 +27,19 @@ function parsePort(text: string): number {
   return port;
 }
 
-/** Waits for SIGINT or SIGTERM. */
-function shutdownSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", on);
-      process.off("SIGTERM", on);
-      resolve(signal);
-    };
-    process.on("SIGINT", on);
-    process.on("SIGTERM", on);
-  });
-}
-
 export async function portal(io: CliIo, options: PortalCommandOptions): Promise<void> {
   const url = controlDbUrl(io);
-  const path = baseConfigPath(io, options.baseConfig);
   const host = options.host ?? io.env[HOST_ENV] ?? DEFAULT_HOST;
   const port = parsePort(options.port ?? io.env[PORT_ENV] ?? String(DEFAULT_PORT));
   const access = accessSettingsFromEnv(io.env);
-  const stacks = createTenantStacks(await loadBaseConfig(path), { env: io.env });
   const running = await startPortal({
     controlDbUrl: url,
     host,
     port,
-    stacks,
     access,
     logger: { level: "info", stream: { write: (line: string) => io.stdout(line) } },
   });
-  io.stdout(`frostbyte portal listening on ${running.url} (stacks: ${stacks.redact(stacks.workspace.settings.backendUrl)})\n`);
+  io.stdout(`frostbyte portal listening on ${running.url} (operations run on frostbyte worker processes)\n`);
   const signal = await shutdownSignal();
   io.stdout(`frostbyte portal: ${signal}, shutting down\n`);
   await running.close();
@@ -70,6 +51,5 @@ export function registerPortalCommands(program: Command, io: CliIo): void {
     .description(`serve the self-service HTTP API (default ${DEFAULT_HOST}:${DEFAULT_PORT}) until SIGINT/SIGTERM`)
     .option("--host <address>", `address to listen on (${HOST_ENV}, default ${DEFAULT_HOST})`)
     .option("--port <port>", `port to listen on, 0 for any free one (${PORT_ENV}, default ${DEFAULT_PORT})`)
-    .option(...BASE_CONFIG_OPTION)
     .action((options: PortalCommandOptions) => portal(io, options));
 }

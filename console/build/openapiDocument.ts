@@ -22,7 +22,7 @@ export async function portalOpenApiDocument(): Promise<Record<string, unknown>> 
     pool: unreachable("pool"),
     registry: unreachable("registry"),
     operations: unreachable("operations"),
-    hub: unreachable("hub"),
+    feed: unreachable("feed"),
     metrics: unreachable("metrics"),
   };
   const app = await buildPortalApp(context);

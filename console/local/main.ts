@@ -2,8 +2,8 @@
 /**
  * The console on the local sandbox (`bash scripts/local.sh console`): starts the sandbox's stores and API
  * test doubles when they are not running (the supervisor of `bash scripts/local.sh up`), runs
- * `frostbyte portal` on them in this process with tenant stacks of its own under the sandbox
- * directory, and prints the console's address and a new admin token once. Ctrl-C stops the portal
+ * `frostbyte portal` and one `frostbyte worker` on them in this process, with tenant stacks of its
+ * own under the sandbox directory, and prints the console's address and a new admin token once. Ctrl-C stops the portal
  * and revokes the token; `bash scripts/local.sh down` stops the stores and removes the sandbox.
  */
 import { join } from "node:path";
@@ -12,7 +12,9 @@ import { localPaths } from "../../local/paths";
 import { localStackEnv } from "../../local/stack";
 import { ensureEnvironment } from "../../local/supervisorProcess";
 import { startPortal } from "../../portal";
-import { baseConfigFromValues, createTenantStacks, PASSPHRASE_ENV, STATE_DIR_ENV } from "../../stacks";
+import { DEFAULT_WORKER_SETTINGS } from "../../domain";
+import { baseConfigFromValues, PASSPHRASE_ENV, STATE_DIR_ENV, stackSettingsFromEnv } from "../../stacks";
+import { jobStacksFactory, startWorker } from "../../worker";
 
 const log = (line: string) => void process.stdout.write(`console: ${line}\n`);
 
@@ -37,10 +39,19 @@ async function main(): Promise<void> {
   const paths = localPaths();
   const environment = await ensureEnvironment(paths, log);
   const passphrase = (await localStackEnv(paths))[PASSPHRASE_ENV] ?? "";
-  const stacks = createTenantStacks(baseConfigFromValues(environment.stackConfig.values), {
-    env: { ...process.env, [PASSPHRASE_ENV]: passphrase, [STATE_DIR_ENV]: join(paths.root, "portal-state") },
+  const settings = stackSettingsFromEnv({ ...process.env, [PASSPHRASE_ENV]: passphrase, [STATE_DIR_ENV]: join(paths.root, "portal-state") });
+  const workerPool = createControlPlanePool(environment.controlPlaneRuntimeUrl, { applicationName: "frostbyte-worker" });
+  const quiet = () => undefined;
+  const worker = await startWorker({
+    controlDbUrl: environment.controlPlaneRuntimeUrl,
+    pool: workerPool,
+    settings: DEFAULT_WORKER_SETTINGS,
+    timeBounds: settings.timeBounds,
+    stateBackendUrl: settings.backendUrl,
+    stacksForJob: jobStacksFactory(baseConfigFromValues(environment.stackConfig.values), settings),
+    log: { error: (details, message) => log(`worker: ${message}`), warn: quiet, info: quiet },
   });
-  const portal = await startPortal({ controlDbUrl: environment.controlPlaneRuntimeUrl, host: "127.0.0.1", port: port(), stacks, logger: { level: "warn" } });
+  const portal = await startPortal({ controlDbUrl: environment.controlPlaneRuntimeUrl, host: "127.0.0.1", port: port(), logger: { level: "warn" } });
   const { token, record } = await withPool(environment.controlPlaneRuntimeUrl, (pool) => createToken(pool, { kind: "admin" }));
   log(`open ${portal.url}/ and sign in with this admin token (shown once, revoked when you stop this with Ctrl-C):`);
   process.stdout.write(`\n  ${token}\n\n`);
@@ -52,6 +63,8 @@ async function main(): Promise<void> {
   log(`${signal}: stopping the portal (the local stores keep running; bash scripts/local.sh down stops them)`);
   await withPool(environment.controlPlaneRuntimeUrl, (pool) => revokeToken(pool, record.tokenId));
   await portal.close();
+  await worker.close();
+  await workerPool.end();
 }
 
 main().catch((error: unknown) => {

@@ -10,6 +10,7 @@ export {
   markFailed,
   markRunning,
   markSucceeded,
+  OperationClaimLostError,
   recentOperationsOf,
   OPERATION_KINDS,
   OPERATION_STATES,

@@ -30,6 +30,18 @@ export interface Operation {
   readonly error: string | null;
   /** What it ended with (the engine's summary, the tenant's state); never a secret. */
   readonly result: JsonObject | null;
+  /** The worker that runs it (or ran it last); null while queued. */
+  readonly workerId: string | null;
+  /** How many times a worker started it (1 unless taken over). */
+  readonly attempt: number;
+}
+
+/** The operation is no longer this worker's: another took it over, or it ended. */
+export class OperationClaimLostError extends Error {
+  constructor(readonly operationId: string, readonly workerId: string) {
+    super(`operation ${operationId} is no longer run by worker ${workerId}`);
+    this.name = "OperationClaimLostError";
+  }
 }
 
 /** What the table holds of one progress event: a JSON object with a `type` (the stacks layer's ProgressEvent). */
@@ -55,9 +67,11 @@ interface OperationRow {
   finished_at: Date | null;
   error: string | null;
   result: unknown;
+  worker_id: string | null;
+  attempt: number;
 }
 
-const COLUMNS = "operation_id, tenant_id, kind, state, actor, created_at, started_at, finished_at, error, result";
+const COLUMNS = "operation_id, tenant_id, kind, state, actor, created_at, started_at, finished_at, error, result, worker_id, attempt";
 const UNIQUE_VIOLATION = "23505";
 const ONE_ACTIVE_INDEX = "operations_one_active_per_tenant";
 
@@ -73,6 +87,8 @@ function operationFromRow(row: OperationRow): Operation {
     finishedAt: row.finished_at,
     error: row.error,
     result: isJsonObject(row.result) ? row.result : null,
+    workerId: row.worker_id,
+    attempt: row.attempt,
   };
 }
 
@@ -99,27 +115,60 @@ export async function insertOperation(db: Queryable, input: { tenantId: string; 
   }
 }
 
-export async function markRunning(db: Queryable, operationId: string): Promise<Operation> {
-  return only(await db.query<OperationRow>(`UPDATE operations SET state = 'running', started_at = now() WHERE operation_id = $1 RETURNING ${COLUMNS}`, [operationId]), "markRunning");
+/**
+ * Marks the operation running on `workerId` as its attempt `attempt` (a takeover keeps the first
+ * start time); OperationClaimLostError when it has ended meanwhile.
+ */
+export async function markRunning(db: Queryable, operationId: string, workerId: string, attempt: number): Promise<Operation> {
+  const result = await db.query<OperationRow>(
+    `UPDATE operations SET state = 'running', started_at = coalesce(started_at, now()), worker_id = $2, attempt = $3
+     WHERE operation_id = $1 AND state IN ('queued', 'running') RETURNING ${COLUMNS}`,
+    [operationId, workerId, attempt],
+  );
+  const row = result.rows[0];
+  if (row === undefined) throw new OperationClaimLostError(operationId, workerId);
+  return operationFromRow(row);
 }
 
-export async function markSucceeded(db: Queryable, operationId: string, result: JsonObject): Promise<Operation> {
-  return only(
-    await db.query<OperationRow>(`UPDATE operations SET state = 'succeeded', finished_at = now(), result = $2::jsonb WHERE operation_id = $1 RETURNING ${COLUMNS}`, [
+/** `WHERE` of a finishing update: the operation, still active, and still run by `workerId` when one is named. */
+function finishing(workerId: string | undefined, parameter: number): string {
+  return `operation_id = $1 AND state IN ('queued', 'running')${workerId === undefined ? "" : ` AND worker_id = $${parameter}`}`;
+}
+
+function finished(result: pg.QueryResult<OperationRow>, operationId: string, workerId: string | undefined, what: string): Operation {
+  const row = result.rows[0];
+  if (row === undefined) {
+    if (workerId !== undefined) throw new OperationClaimLostError(operationId, workerId);
+    throw new Error(`${what} returned no row`);
+  }
+  return operationFromRow(row);
+}
+
+/** Marks the operation succeeded; with `workerId`, only while that worker still runs it (OperationClaimLostError otherwise). */
+export async function markSucceeded(db: Queryable, operationId: string, result: JsonObject, workerId?: string): Promise<Operation> {
+  return finished(
+    await db.query<OperationRow>(`UPDATE operations SET state = 'succeeded', finished_at = now(), result = $2::jsonb WHERE ${finishing(workerId, 3)} RETURNING ${COLUMNS}`, [
       operationId,
       JSON.stringify(result),
+      ...(workerId === undefined ? [] : [workerId]),
     ]),
+    operationId,
+    workerId,
     "markSucceeded",
   );
 }
 
-/** Marks the operation failed with its (already redacted) error. */
-export async function markFailed(db: Queryable, operationId: string, error: string, result: JsonObject | null = null): Promise<Operation> {
-  return only(
-    await db.query<OperationRow>(
-      `UPDATE operations SET state = 'failed', finished_at = now(), error = $2, result = $3::jsonb WHERE operation_id = $1 RETURNING ${COLUMNS}`,
-      [operationId, error === "" ? "unknown error" : error, result === null ? null : JSON.stringify(result)],
-    ),
+/** Marks the operation failed with its (already redacted) error; with `workerId`, only while that worker still runs it. */
+export async function markFailed(db: Queryable, operationId: string, error: string, result: JsonObject | null = null, workerId?: string): Promise<Operation> {
+  return finished(
+    await db.query<OperationRow>(`UPDATE operations SET state = 'failed', finished_at = now(), error = $2, result = $3::jsonb WHERE ${finishing(workerId, 4)} RETURNING ${COLUMNS}`, [
+      operationId,
+      error === "" ? "unknown error" : error,
+      result === null ? null : JSON.stringify(result),
+      ...(workerId === undefined ? [] : [workerId]),
+    ]),
+    operationId,
+    workerId,
     "markFailed",
   );
 }

@@ -6,3 +6,4 @@ export * from "./operationTimeBounds";
 export * from "./rotation";
 export * from "./tenantConfig";
 export * from "./stackConfig";
+export * from "./workerSettings";

@@ -1,16 +1,16 @@
 /**
  * What the portal does when an operation is asked for, before it answers 202: validate with the
- * project's own rules, reserve the tenant (a busy tenant is refused, 409), check its state, make
- * the registry change the request itself stands for (a new tenant, a new config), store the
- * operation as queued and hand it to the runner. Nothing is touched before validation passes.
+ * project's own rules, claim the tenant in the database (a busy tenant is refused, 409, whichever
+ * portal or fleet run holds it), check its state, make the registry change the request itself
+ * stands for (a new tenant, a new config), and enqueue the operation for the workers. Nothing is
+ * touched before validation passes.
  */
 import type pg from "pg";
+import type { PgBoss } from "pg-boss";
 import { assertOperationAllowed, ConfigValidationError, parseTenantConfig, tenantIdProblem, TENANT_ID_RULE, type ConfigProblem, type TenantConfig } from "../../domain";
-import { insertOperation, type Operation, type OperationKind, type Tenant, type TenantRegistry } from "../../controlplane";
-import { beginCredentialRotation, type TenantReservation } from "../../stacks";
+import { enqueueOperation, type Operation, type OperationKind, type Tenant, type TenantRegistry } from "../../controlplane";
+import { beginCredentialRotation } from "../../stacks";
 import { absentRemovals, mergePatch } from "../mergePatch";
-import type { OperationRunner } from "./runner";
-import type { OperationStacks } from "./stacks";
 
 /** The portal is shutting down and takes no new operation (HTTP 503). */
 export class PortalClosingError extends Error {
@@ -48,8 +48,7 @@ export class TenantOperations {
   constructor(
     private readonly pool: pg.Pool,
     private readonly registry: TenantRegistry,
-    private readonly stacks: OperationStacks,
-    private readonly runner: OperationRunner,
+    private readonly queue: PgBoss,
   ) {}
 
   /** From now on every request for an operation is refused with {@link PortalClosingError}. */
@@ -114,21 +113,11 @@ export class TenantOperations {
   }
 
   /**
-   * Reserves the tenant, runs `prepare` under the reservation (state checks and the registry change
-   * the request stands for), stores the queued operation and launches it. On any failure the
-   * reservation is released.
+   * Claims the tenant, runs `prepare` under the claim (state checks and the registry change the
+   * request stands for), and enqueues the operation (controlplane/queue/enqueue.ts).
    */
   private async start(id: string, kind: OperationKind, actor: string, prepare: () => Promise<void>): Promise<Operation> {
     if (this.closing) throw new PortalClosingError();
-    const reservation: TenantReservation = this.stacks.reserve(id, `${kind} requested by ${actor}`);
-    try {
-      await prepare();
-      const operation = await insertOperation(this.pool, { tenantId: id, kind, actor });
-      this.runner.launch(operation, reservation);
-      return operation;
-    } catch (error) {
-      reservation.release();
-      throw error;
-    }
+    return enqueueOperation(this.pool, this.queue, { tenantId: id, kind, actor }, prepare);
   }
 }

@@ -67,7 +67,7 @@ export const operationRoutes: FastifyPluginAsyncTypebox<OperationRoutesOptions> 
     },
     async (request, reply) => {
       const operation = await visibleOperation(app, request, request.params.id);
-      await streamOperation(request, reply, operation, app.progressHub, app.controlPlane, { tokenId: principalOf(request).tokenId, checkEveryMs });
+      await streamOperation(request, reply, operation, app.progressFeed, app.controlPlane, { tokenId: principalOf(request).tokenId, checkEveryMs });
     },
   );
 };

@@ -43,7 +43,7 @@ describe("frostbyte (DESIGN §9)", () => {
   it("db migrate applies the migrations as the migration role, then reports nothing to do", async () => {
     expect(await frostbyte(["db", "migrate"], db.migratorUrl)).toEqual({
       code: 0,
-      stdout: "applied 12 migration(s): 001_tenant_registry, 002_audit_events, 003_runtime_role, 004_tenant_secrets_files, 005_operations, 006_api_tokens, 007_credential_rotation, 008_rotate_operations, 009_registry_guards, 010_close_control_plane_database, 011_audit_every_tenant_change, 012_api_token_roles_and_expiry\n",
+      stdout: "applied 15 migration(s): 001_tenant_registry, 002_audit_events, 003_runtime_role, 004_tenant_secrets_files, 005_operations, 006_api_tokens, 007_credential_rotation, 008_rotate_operations, 009_registry_guards, 010_close_control_plane_database, 011_audit_every_tenant_change, 012_api_token_roles_and_expiry, 013_operations_as_jobs, 014_tenant_drift, 015_applied_deployments\n",
       stderr: "",
     });
     expect((await frostbyte(["db", "migrate"], db.migratorUrl)).stdout).toBe("control-plane database is up to date; no migration to apply\n");

@@ -49,7 +49,7 @@ describe("migration 007_credential_rotation", () => {
   it("applies after 001…006, gives every existing tenant the token initial, and is recorded", async () => {
     expect(await migrateControlPlane(db.migratorUrl, { dir })).toHaveLength(6);
     await server.query("INSERT INTO tenants (tenant_id) VALUES ('before007')", [], db.name);
-    expect(await migrateControlPlane(db.migratorUrl)).toEqual(["007_credential_rotation", "008_rotate_operations", "009_registry_guards", "010_close_control_plane_database", "011_audit_every_tenant_change", "012_api_token_roles_and_expiry"]);
+    expect(await migrateControlPlane(db.migratorUrl)).toEqual(["007_credential_rotation", "008_rotate_operations", "009_registry_guards", "010_close_control_plane_database", "011_audit_every_tenant_change", "012_api_token_roles_and_expiry", "013_operations_as_jobs", "014_tenant_drift", "015_applied_deployments"]);
     expect(await migrateControlPlane(db.migratorUrl)).toEqual([]);
     const row = await server.query<{ credential_rotation: string }>("SELECT credential_rotation FROM tenants WHERE tenant_id = 'before007'", [], db.name);
     expect(row.rows).toEqual([{ credential_rotation: "initial" }]);

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateControlPlane, MIGRATIONS_TABLE } from "../../controlplane";
+import { migrateControlPlane, MIGRATIONS_TABLE, QUEUE_SCHEMA } from "../../controlplane";
 import { createControlPlaneDatabase, MIGRATION_ROLE, RUNTIME_ROLE, type ControlPlaneDatabase } from "../support/controlPlaneDb";
 import { startPostgres, type PostgresServer } from "../support/postgresServer";
 
@@ -33,9 +33,9 @@ async function recordedMigrations(): Promise<{ name: string; run_on: Date }[]> {
 }
 
 describe("migrations (DESIGN §4)", () => {
-  it("applies 001…010 in order as the migration role and records them", async () => {
-    expect(await migrateControlPlane(db.migratorUrl)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files", "005_operations", "006_api_tokens", "007_credential_rotation", "008_rotate_operations", "009_registry_guards", "010_close_control_plane_database", "011_audit_every_tenant_change", "012_api_token_roles_and_expiry"]);
-    expect((await recordedMigrations()).map((m) => m.name)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files", "005_operations", "006_api_tokens", "007_credential_rotation", "008_rotate_operations", "009_registry_guards", "010_close_control_plane_database", "011_audit_every_tenant_change", "012_api_token_roles_and_expiry"]);
+  it("applies 001…015 in order as the migration role and records them", async () => {
+    expect(await migrateControlPlane(db.migratorUrl)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files", "005_operations", "006_api_tokens", "007_credential_rotation", "008_rotate_operations", "009_registry_guards", "010_close_control_plane_database", "011_audit_every_tenant_change", "012_api_token_roles_and_expiry", "013_operations_as_jobs", "014_tenant_drift", "015_applied_deployments"]);
+    expect((await recordedMigrations()).map((m) => m.name)).toEqual(["001_tenant_registry", "002_audit_events", "003_runtime_role", "004_tenant_secrets_files", "005_operations", "006_api_tokens", "007_credential_rotation", "008_rotate_operations", "009_registry_guards", "010_close_control_plane_database", "011_audit_every_tenant_change", "012_api_token_roles_and_expiry", "013_operations_as_jobs", "014_tenant_drift", "015_applied_deployments"]);
     const owners = await server.query<{ tablename: string; tableowner: string }>(
       "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
       [],
@@ -43,12 +43,16 @@ describe("migrations (DESIGN §4)", () => {
     );
     expect(owners.rows).toEqual([
       { tablename: "api_tokens", tableowner: MIGRATION_ROLE },
+      { tablename: "applied_deployments", tableowner: MIGRATION_ROLE },
       { tablename: "audit_events", tableowner: MIGRATION_ROLE },
+      { tablename: "operation_attempts", tableowner: MIGRATION_ROLE },
       { tablename: "operation_events", tableowner: MIGRATION_ROLE },
       { tablename: "operations", tableowner: MIGRATION_ROLE },
       { tablename: "pgmigrations", tableowner: MIGRATION_ROLE },
+      { tablename: "tenant_drift", tableowner: MIGRATION_ROLE },
       { tablename: "tenant_secrets_files", tableowner: MIGRATION_ROLE },
       { tablename: "tenants", tableowner: MIGRATION_ROLE },
+      { tablename: "workers", tableowner: MIGRATION_ROLE },
     ]);
   });
 
@@ -63,20 +67,29 @@ describe("migrations (DESIGN §4)", () => {
   it("grants the runtime role DML only: no DELETE on tenants, operations or tokens, only INSERT and SELECT on audit_events and progress, full DML on the secrets files", async () => {
     const result = await server.query<{ table_name: string; privilege_type: string }>(
       `SELECT table_name, privilege_type FROM information_schema.role_table_grants
-        WHERE grantee = $1 ORDER BY table_name, privilege_type`,
+        WHERE grantee = $1 AND table_schema = 'public' ORDER BY table_name, privilege_type`,
       [RUNTIME_ROLE],
       db.name,
     );
     expect(result.rows).toEqual([
       { table_name: "api_tokens", privilege_type: "INSERT" },
       { table_name: "api_tokens", privilege_type: "SELECT" },
+      { table_name: "applied_deployments", privilege_type: "INSERT" },
+      { table_name: "applied_deployments", privilege_type: "SELECT" },
+      { table_name: "applied_deployments", privilege_type: "UPDATE" },
       { table_name: "audit_events", privilege_type: "INSERT" },
       { table_name: "audit_events", privilege_type: "SELECT" },
+      { table_name: "operation_attempts", privilege_type: "INSERT" },
+      { table_name: "operation_attempts", privilege_type: "SELECT" },
+      { table_name: "operation_attempts", privilege_type: "UPDATE" },
       { table_name: "operation_events", privilege_type: "INSERT" },
       { table_name: "operation_events", privilege_type: "SELECT" },
       { table_name: "operations", privilege_type: "INSERT" },
       { table_name: "operations", privilege_type: "SELECT" },
       { table_name: "operations", privilege_type: "UPDATE" },
+      { table_name: "tenant_drift", privilege_type: "INSERT" },
+      { table_name: "tenant_drift", privilege_type: "SELECT" },
+      { table_name: "tenant_drift", privilege_type: "UPDATE" },
       { table_name: "tenant_secrets_files", privilege_type: "DELETE" },
       { table_name: "tenant_secrets_files", privilege_type: "INSERT" },
       { table_name: "tenant_secrets_files", privilege_type: "SELECT" },
@@ -84,7 +97,22 @@ describe("migrations (DESIGN §4)", () => {
       { table_name: "tenants", privilege_type: "INSERT" },
       { table_name: "tenants", privilege_type: "SELECT" },
       { table_name: "tenants", privilege_type: "UPDATE" },
+      { table_name: "workers", privilege_type: "INSERT" },
+      { table_name: "workers", privilege_type: "SELECT" },
+      { table_name: "workers", privilege_type: "UPDATE" },
     ]);
+    // The job queue's schema (pg-boss's own, installed as the migration role): DML on its tables, no DDL.
+    const queue = await server.query<{ usage: boolean; create: boolean; tables: number; dml: number }>(
+      `SELECT has_schema_privilege($1, $2, 'USAGE') AS usage, has_schema_privilege($1, $2, 'CREATE') AS create,
+              (SELECT count(*)::int FROM pg_tables WHERE schemaname = $2) AS tables,
+              (SELECT count(*)::int FROM pg_tables WHERE schemaname = $2
+                 AND has_table_privilege($1, format('%I.%I', schemaname, tablename), 'SELECT, INSERT, UPDATE, DELETE')) AS dml`,
+      [RUNTIME_ROLE, QUEUE_SCHEMA],
+      db.name,
+    );
+    expect(queue.rows[0]).toMatchObject({ usage: true, create: false });
+    expect(queue.rows[0]?.tables).toBeGreaterThan(0);
+    expect(queue.rows[0]?.dml).toBe(queue.rows[0]?.tables);
     // Of a token, only its revocation time may change.
     const columns = await server.query<{ table_name: string; column_name: string }>(
       `SELECT table_name, column_name FROM information_schema.column_privileges

@@ -18,6 +18,7 @@ import { baseConfigFromValues, createTenantStacks, tenantStackName, type TenantS
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../support/controlPlaneDb";
 import { pausable, type PausablePostgres } from "../support/pausePostgres";
 import { startPostgres, type PostgresServer } from "../support/postgresServer";
+import { TEST_WORKER_SETTINGS } from "../support/portalWithWorker";
 import { finishedOperation, openInProcessPortal, type InProcessPortal } from "./support/inProcessPortal";
 import { localStackConfig, startLocalEnvironment, type LocalEnvironment } from "./support/localEnvironment";
 
@@ -57,7 +58,8 @@ describe("a control plane paused mid-operation delays the bookkeeping and loses 
     stacks = createTenantStacks(baseConfigFromValues(values), {
       env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, FROSTBYTE_STATE_DIR: join(dir, "state"), FROSTBYTE_OPERATION_DEADLINE_SECONDS: "900" },
     });
-    portal = await openInProcessPortal(portalPool, stacks);
+    // A heartbeat well above the pause: a worker that cannot beat for two thirds of it cancels its operations.
+    portal = await openInProcessPortal(portalPool, url, stacks, { ...TEST_WORKER_SETTINGS, heartbeatSeconds: 30 });
   });
 
   afterAll(async () => {

@@ -47,7 +47,7 @@ describe("an operation's deadline on the real engine", () => {
     stacks = createTenantStacks(baseConfigFromValues(values), {
       env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, FROSTBYTE_STATE_DIR: stateDir, FROSTBYTE_OPERATION_DEADLINE_SECONDS: String(DEADLINE_SECONDS), FROSTBYTE_OPERATION_CANCEL_GRACE_SECONDS: "5" },
     });
-    portal = await openInProcessPortal(env.controlPlane.pool, stacks);
+    portal = await openInProcessPortal(env.controlPlane.pool, env.controlPlane.runtimeUrl, stacks);
   });
 
   afterAll(async () => {

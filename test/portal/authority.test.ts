@@ -10,9 +10,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken, insertOperation, markFailed, revokeToken } from "../../controlplane";
 import { DATA_POLICY_KEYS, OPERATOR_CONFIG_KEYS, type TenantState } from "../../domain";
-import { openPortal, type ErrorBody, type Portal } from "../../portal";
+import type { ErrorBody, Portal } from "../../portal";
 import { EngineFreeStacks } from "../contract/support/engineFreeStacks";
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../support/controlPlaneDb";
+import { openPortalWithWorker } from "../support/portalWithWorker";
 import { startPostgres, type PostgresServer } from "../support/postgresServer";
 
 /** Who calls: a role's token (a tenant token on its own or on another tenant), or no usable token. */
@@ -65,7 +66,7 @@ beforeAll(async () => {
   server = await startPostgres();
   db = await createControlPlaneDatabase(server);
   // Failed authentications are many here (every route, twice): their limit is tested in tokens.test.ts.
-  portal = await openPortal({ pool: db.pool, stacks: new EngineFreeStacks(), access: { authFailures: { maxFailures: 10_000, windowSeconds: 60 }, streamTokenCheckSeconds: 5 } });
+  portal = await openPortalWithWorker(db.runtimeUrl, { pool: db.pool, stacks: new EngineFreeStacks(), access: { authFailures: { maxFailures: 10_000, windowSeconds: 60 }, streamTokenCheckSeconds: 5 } });
   tokens.admin = (await createToken(db.pool, { kind: "admin" })).token;
   tokens.auditor = (await createToken(db.pool, { kind: "auditor" })).token;
   const revoked = await createToken(db.pool, { kind: "admin" });

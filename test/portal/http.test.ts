@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createControlPlanePool, createToken, revokeToken, TenantRegistry } from "../../controlplane";
-import { buildPortalApp, OperationRunner, PortalMetrics, ProgressHub, TenantOperations, type ErrorBody } from "../../portal";
+import { buildPortalApp, PortalMetrics, ProgressFeed, TenantOperations, type ErrorBody } from "../../portal";
+import { openJobQueue } from "../../controlplane";
 import type { OperationView } from "../../portal/schemas/operations";
 import { startPortalHarness, type PortalHarness } from "./support/harness";
 
@@ -171,32 +172,34 @@ describe("health, metrics, OpenAPI", () => {
     const pool = createControlPlanePool(h.db.runtimeUrl, { max: 1 });
     await pool.end();
     const registry = new TenantRegistry(pool);
-    const hub = new ProgressHub();
-    const metrics = new PortalMetrics();
-    const runner = new OperationRunner({ pool, registry, stacks: h.stacks, hub, metrics, redact: h.stacks.redact, log: { error: () => undefined }, actor: "test" });
-    const app = await buildPortalApp({ pool, registry, operations: new TenantOperations(pool, registry, h.stacks, runner), hub, metrics });
+    const queue = await openJobQueue(h.db.runtimeUrl, { kind: "producer" });
+    const feed = await ProgressFeed.open(h.db.runtimeUrl);
+    const app = await buildPortalApp({ pool, registry, operations: new TenantOperations(pool, registry, queue), feed, metrics: new PortalMetrics(pool) });
     try {
       const unavailable = await app.inject({ method: "GET", url: "/healthz" });
       expect(unavailable.statusCode).toBe(503);
       expect(unavailable.json()).toEqual({ status: "unavailable", controlPlane: { ok: false, error: "the control-plane database did not answer" } });
     } finally {
       await app.close();
+      await feed.close();
+      await queue.stop({ graceful: false });
     }
   });
 
-  it("metrics are Prometheus text: operations by kind and result, a duration histogram, in-flight operations", async () => {
+  it("metrics are Prometheus text: operations by kind and state, from the control plane, and the live workers", async () => {
     const response = await h.send("GET", "/metrics", { token: h.adminToken });
     expect(response.statusCode).toBe(200);
     expect(response.headers["content-type"]).toBe("text/plain; version=0.0.4; charset=utf-8");
     const text = response.body;
-    expect(text).toContain("# HELP frostbyte_portal_operations_total ");
-    expect(text).toContain("# TYPE frostbyte_portal_operations_total counter");
-    expect(text).toContain('frostbyte_portal_operations_total{kind="provision",result="failed"} 1');
-    expect(text).toContain('frostbyte_portal_operations_total{kind="deprovision",result="succeeded"} 0');
-    expect(text).toContain("# TYPE frostbyte_portal_operation_duration_seconds histogram");
-    expect(text).toMatch(/^frostbyte_portal_operation_duration_seconds_bucket\{le="\+Inf",kind="provision",result="failed"\} 1$/m);
-    expect(text).toMatch(/^frostbyte_portal_operation_duration_seconds_count\{kind="provision",result="failed"\} 1$/m);
-    expect(text).toContain('frostbyte_portal_operations_running{kind="provision"} 0');
+    expect(text).toContain("# HELP frostbyte_operations ");
+    expect(text).toContain("# TYPE frostbyte_operations gauge");
+    const failedProvisions = (await h.db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM operations WHERE kind = 'provision' AND state = 'failed'")).rows[0]?.n;
+    expect(failedProvisions).toBeGreaterThanOrEqual(1);
+    expect(text).toContain(`frostbyte_operations{kind="provision",state="failed"} ${failedProvisions}`);
+    expect(text).toContain('frostbyte_operations{kind="deprovision",state="succeeded"} 0');
+    expect(text).toContain('frostbyte_operations{kind="provision",state="running"} 0');
+    // The harness's worker beats.
+    expect(text).toMatch(/^frostbyte_workers_live [1-9]\d*$/m);
     // Every sample line is `name{labels} value`.
     for (const line of text.split("\n").filter((l) => l !== "" && !l.startsWith("#"))) {
       expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+0-9.eEInfNa]+$/);

@@ -8,7 +8,6 @@ import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../controlplane";
 import type { OperationView } from "../../portal/schemas/operations";
-import { openPortal } from "../../portal";
 import { CLOSED, STORES_UNREACHABLE } from "../stacks/support/baseConfig";
 import { newTenantStacks, startPortalHarness, type PortalHarness } from "./support/harness";
 
@@ -102,13 +101,13 @@ describe("an operation whose up fails (real engine)", () => {
     expect(failed.length).toBeGreaterThanOrEqual(1);
     expect(String(failed.at(-1)?.details["error"])).toMatch(STORES_UNREACHABLE);
     // The program started provisioning; the failure is recorded by its error hook on the failed store
-    // resource or, when what failed has no hook (a provider's configuration), by the portal.
+    // resource or, when what failed has no hook (a provider's configuration), by the worker.
     // The age key comes first (DESIGN §7): every store waits for the secrets file encrypted to it.
     expect(chain.map((e) => [e.eventType, e.actor])).toEqual([
       ["TENANT_CREATED", expect.stringMatching(/^portal:admin-token:/)],
       ["TENANT_PROVISION_STARTED", "pulumi"],
       ["TENANT_AGE_KEY_UPDATED", "pulumi"],
-      ["TENANT_PROVISION_FAILED", expect.stringMatching(/^(pulumi|portal)$/)],
+      ["TENANT_PROVISION_FAILED", expect.stringMatching(/^(pulumi|worker)$/)],
     ]);
     expect(chain.at(-1)?.eventType).toBe("TENANT_PROVISION_FAILED");
     expect((await h.db.registry.verifyChain("acme")).ok).toBe(true);
@@ -189,14 +188,13 @@ describe("the other operations", () => {
     const operation = await h.finished(response.json<OperationView>().operationId);
     expect(operation).toMatchObject({ state: "succeeded", result: { tenantState: "DEPROVISIONED" } });
     const last = (await events("initech")).at(-1);
-    expect(last).toMatchObject({ eventType: "TENANT_DEPROVISIONED", actor: "portal", details: { from: "PENDING", to: "DEPROVISIONED", note: "the tenant had no stack; nothing to destroy" } });
+    expect(last).toMatchObject({ eventType: "TENANT_DEPROVISIONED", actor: "worker", details: { from: "PENDING", to: "DEPROVISIONED", note: "the tenant had no stack; nothing to destroy" } });
   });
 
   it("when the program cannot reach the control plane, the portal records the failed provisioning itself", async () => {
     // Same engine and program, but the stack's frostbyte:controlPlaneDbUrl is a closed port: neither
     // the start marker nor the error hook can write to the registry.
-    await h.portal.close();
-    h.portal = await openPortal({ pool: h.db.pool, stacks: newTenantStacks(h.view, `postgres://frostbyte:test-only@${CLOSED}/frostbyte`) });
+    await h.restartWorker(newTenantStacks(h.view, `postgres://frostbyte:test-only@${CLOSED}/frostbyte`));
     try {
       const response = await h.send("POST", "/tenants", { token: h.adminToken, body: { id: "umbrella" } });
       const operation = await h.finished(response.json<OperationView>().operationId);
@@ -204,15 +202,14 @@ describe("the other operations", () => {
       const chain = await events("umbrella");
       expect(chain.map((e) => [e.eventType, e.actor])).toEqual([
         ["TENANT_CREATED", expect.stringMatching(/^portal:admin-token:/)],
-        ["TENANT_PROVISION_STARTED", "portal"],
-        ["TENANT_PROVISION_FAILED", "portal"],
+        ["TENANT_PROVISION_STARTED", "worker"],
+        ["TENANT_PROVISION_FAILED", "worker"],
       ]);
       expect(chain[1]?.details).toMatchObject({ operation_id: operation.operationId, note: "the deployment failed before the stack recorded its start" });
       expect(chain[2]?.details).toMatchObject({ operation_id: operation.operationId, operation: "provision", error: operation.error });
       expect((await h.db.registry.verifyChain("umbrella")).ok).toBe(true);
     } finally {
-      await h.portal.close();
-      h.portal = await openPortal({ pool: h.db.pool, stacks: h.stacks });
+      await h.restartWorker();
     }
   });
 });

@@ -8,9 +8,10 @@
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createControlPlanePool, createToken, TenantRegistry } from "../../controlplane";
-import { openPortal, registerAccessControl, type ErrorBody, type Portal } from "../../portal";
+import { registerAccessControl, type ErrorBody, type Portal } from "../../portal";
 import { EngineFreeStacks } from "../contract/support/engineFreeStacks";
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../support/controlPlaneDb";
+import { openPortalWithWorker, openTestPortal } from "../support/portalWithWorker";
 import { startPostgres, type PostgresServer } from "../support/postgresServer";
 
 let server: PostgresServer;
@@ -21,7 +22,7 @@ let admin: string;
 beforeAll(async () => {
   server = await startPostgres();
   db = await createControlPlaneDatabase(server);
-  portal = await openPortal({ pool: db.pool, stacks: new EngineFreeStacks() });
+  portal = await openPortalWithWorker(db.runtimeUrl, { pool: db.pool, stacks: new EngineFreeStacks() });
   admin = (await createToken(db.pool, { kind: "admin" })).token;
   for (const id of ["acme", "globex"]) await db.registry.createTenant(id, { actor: "test" });
 });
@@ -84,7 +85,7 @@ describe("undeclared methods", () => {
 describe("GET /tenants", () => {
   it("is one query for the list, whatever the number of tenants", async () => {
     const pool = createControlPlanePool(db.runtimeUrl, { max: 2 });
-    const counted = await openPortal({ pool, stacks: new EngineFreeStacks() });
+    const counted = await openTestPortal(db.runtimeUrl, { pool });
     try {
       const queries = vi.spyOn(pool, "query");
       const count = async (): Promise<number> => {

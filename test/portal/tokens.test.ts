@@ -10,9 +10,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../cli/program";
 import { createToken, findActiveToken, listTokens, revokeToken, TenantClosedForTokensError } from "../../controlplane";
-import { accessSettingsFromEnv, authFailureKey, DEFAULT_ACCESS_SETTINGS, startPortal, type RunningPortal } from "../../portal";
+import { accessSettingsFromEnv, authFailureKey, DEFAULT_ACCESS_SETTINGS, type RunningPortal } from "../../portal";
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../support/controlPlaneDb";
 import { memoryIo } from "../support/memoryIo";
+import { startPortalWithWorker } from "../support/portalWithWorker";
 import { startPostgres, type PostgresServer } from "../support/postgresServer";
 import { blockingStacks } from "./support/blockingStacks";
 import { loopbackRequest, openStream } from "./support/loopbackHttp";
@@ -30,12 +31,12 @@ const BOGUS = `fbt_${"x".repeat(43)}`;
 beforeAll(async () => {
   server = await startPostgres();
   db = await createControlPlaneDatabase(server);
-  portal = await startPortal({
+  portal = await startPortalWithWorker(db.pool, {
     controlDbUrl: db.runtimeUrl,
     host: "127.0.0.1",
     port: 0,
     stacks: blockingStacks(),
-    shutdownGraceMs: 1_000,
+    workerGraceMs: 1_000,
     access: { authFailures: { maxFailures: MAX_FAILURES, windowSeconds: WINDOW_SECONDS }, streamTokenCheckSeconds: 1 },
   });
   admin = (await createToken(db.pool, { kind: "admin" })).token;

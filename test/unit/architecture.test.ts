@@ -10,7 +10,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(__dirname, "../..");
-const SOURCE_FOLDERS = ["domain", "components", "controlplane", "stacks", "portal", "fleet", "cli", "policy", "platform", "local"];
+const SOURCE_FOLDERS = ["domain", "components", "controlplane", "stacks", "portal", "worker", "fleet", "cli", "policy", "platform", "local"];
 
 interface ImportEdge {
   readonly file: string;
@@ -50,8 +50,8 @@ describe("folder dependencies", () => {
     expect(outside.map(describeEdge)).toEqual([]);
   });
 
-  it("controlplane/ imports nothing from components/, stacks/, portal/, fleet/ or cli/", () => {
-    const FORBIDDEN = new Set(["components", "stacks", "portal", "fleet", "cli"]);
+  it("controlplane/ imports nothing from components/, stacks/, portal/, worker/, fleet/ or cli/", () => {
+    const FORBIDDEN = new Set(["components", "stacks", "portal", "worker", "fleet", "cli"]);
     expect(from("controlplane").filter((edge) => edge.internal && FORBIDDEN.has(folderOf(edge.target))).map(describeEdge)).toEqual([]);
   });
 
@@ -65,6 +65,15 @@ describe("folder dependencies", () => {
     const MOVED = ["components/naming", "components/validation", "controlplane/lifecycle", "controlplane/eventTypes", "controlplane/json"];
     const stale = edges.filter((edge) => edge.internal && MOVED.some((moved) => edge.target.startsWith(moved)));
     expect(stale.map(describeEdge)).toEqual([]);
+  });
+
+  it("the portal runs no engine: it imports nothing from worker/ and no Automation API", () => {
+    const offenders = from("portal").filter((edge) => (edge.internal ? folderOf(edge.target) === "worker" : edge.target.startsWith("@pulumi/pulumi/automation")));
+    expect(offenders.map(describeEdge)).toEqual([]);
+  });
+
+  it("the worker and the portal meet only in the control plane (no import either way)", () => {
+    expect(from("worker").filter((edge) => edge.internal && folderOf(edge.target) === "portal").map(describeEdge)).toEqual([]);
   });
 
   it("the CLI imports the portal only to start it", () => {

@@ -5,8 +5,9 @@
  * place of the tenant stacks. Tenants in several states give the requests something to find.
  */
 import { createToken } from "../../../controlplane";
-import { DEFAULT_ACCESS_SETTINGS, startPortal, type RunningPortal } from "../../../portal";
+import { DEFAULT_ACCESS_SETTINGS, type RunningPortal } from "../../../portal";
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../../support/controlPlaneDb";
+import { startPortalWithWorker } from "../../support/portalWithWorker";
 import { startPostgres, type PostgresServer } from "../../support/postgresServer";
 import { EngineFreeStacks } from "./engineFreeStacks";
 
@@ -35,12 +36,12 @@ export async function startContractPortal(log: (line: string) => void): Promise<
   const stacks = new EngineFreeStacks();
   let portal: RunningPortal;
   try {
-    portal = await startPortal({
+    portal = await startPortalWithWorker(db.pool, {
       controlDbUrl: db.runtimeUrl,
       host: "127.0.0.1",
       port: 0,
       stacks,
-      shutdownGraceMs: 5_000,
+      workerGraceMs: 5_000,
       // Schemathesis sends thousands of requests from one address, many without a usable token on
       // purpose (its auth checks): the limit on failed authentications is tested in test/portal/tokens.test.ts.
       access: { ...DEFAULT_ACCESS_SETTINGS, authFailures: { maxFailures: 1_000_000, windowSeconds: 60 } },

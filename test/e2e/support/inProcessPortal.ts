@@ -1,13 +1,15 @@
 /**
- * A portal built in this test's own process (openPortal, driven with `inject`) on the tenant stacks
- * of the project's compiled program, so a test can watch the engine's processes (children of this
- * process) and stop the control plane under it. Run `npm run build` first.
+ * A portal and a worker built in this test's own process (the portal driven with `inject`), the
+ * worker on the tenant stacks of the project's compiled program, so a test can watch the engine's
+ * processes (children of this process) and stop the control plane under it. Run `npm run build` first.
  */
 import type pg from "pg";
 import { createToken } from "../../../controlplane";
-import { openPortal, type Portal } from "../../../portal";
+import type { Portal } from "../../../portal";
 import type { OperationView } from "../../../portal/schemas/operations";
+import type { WorkerSettings } from "../../../domain";
 import type { TenantStacks } from "../../../stacks";
+import { openPortalWithWorker } from "../../support/portalWithWorker";
 
 export interface InProcessPortal {
   readonly portal: Portal;
@@ -18,10 +20,13 @@ export interface InProcessPortal {
   close(): Promise<void>;
 }
 
-/** Opens a portal on `pool` (the control plane, as the runtime role) and `stacks`, with an admin token. */
-export async function openInProcessPortal(pool: pg.Pool, stacks: TenantStacks): Promise<InProcessPortal> {
+/**
+ * Opens a portal and a worker on `pool` (the control plane at `controlDbUrl`, as the runtime role)
+ * and `stacks`, with an admin token.
+ */
+export async function openInProcessPortal(pool: pg.Pool, controlDbUrl: string, stacks: TenantStacks, workerSettings?: WorkerSettings): Promise<InProcessPortal> {
   const token = (await createToken(pool, { kind: "admin" })).token;
-  const portal = await openPortal({ pool, stacks, shutdownGraceMs: 120_000 });
+  const portal = await openPortalWithWorker(controlDbUrl, { pool, stacks, ...(workerSettings ? { workerSettings } : {}) });
   const call: InProcessPortal["call"] = async (method, url, body) => {
     const response = await portal.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) });
     return { status: response.statusCode, json: response.body === "" ? undefined : (JSON.parse(response.body) as unknown) };

@@ -1,10 +1,10 @@
 /**
  * TEST DOUBLE of the tenant stacks: like the contract test's {@link EngineFreeStacks} (no Pulumi
  * engine, every other operation fails at once), except that a preview emits one progress event and
- * then runs until it is cancelled. Its operation stays live in the progress hub, so an event stream
- * on it stays open for as long as a test needs.
+ * then runs until it is cancelled. Its operation stays running, so an event stream on it stays open
+ * for as long as a test needs.
  */
-import type { OperationStacks } from "../../../portal";
+import type { OperationStacks } from "../../../worker";
 import type { OperationHooks, StackOperationOutcome, TenantDesiredState, TenantReservation } from "../../../stacks";
 import { EngineFreeStacks } from "../../contract/support/engineFreeStacks";
 
@@ -21,7 +21,7 @@ function blockUntilCancelled(hooks: OperationHooks): Promise<StackOperationOutco
 export function blockingStacks(): OperationStacks {
   const base = new EngineFreeStacks();
   return {
-    reserve: (tenantId, holder) => base.reserve(tenantId, holder),
+    reserve: (tenantId: string, holder: string) => base.reserve(tenantId, holder),
     redact: base.redact,
     provision: base.provision,
     updateConfig: base.updateConfig,
@@ -29,6 +29,7 @@ export function blockingStacks(): OperationStacks {
     resume: base.resume,
     deprovision: base.deprovision,
     cancelStaleUpdate: base.cancelStaleUpdate,
+    previewRefreshed: base.previewRefreshed,
     preview: (_reservation: TenantReservation, _desired: TenantDesiredState, hooks: OperationHooks = {}) => blockUntilCancelled(hooks),
   };
 }

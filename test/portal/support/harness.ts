@@ -8,11 +8,13 @@
  */
 import type { LightMyRequestResponse } from "fastify";
 import { createToken } from "../../../controlplane";
-import { openPortal, type Portal, type PortalApp } from "../../../portal";
+import type { Portal, PortalApp } from "../../../portal";
 import type { OperationView } from "../../../portal/schemas/operations";
 import { createTenantStacks, type TenantStacks } from "../../../stacks";
 import { createControlPlaneDatabase, type ControlPlaneDatabase } from "../../support/controlPlaneDb";
+import { openTestPortal, startTestWorker, type WorkerOfTest } from "../../support/portalWithWorker";
 import { startPostgres, type PostgresServer } from "../../support/postgresServer";
+import type { OperationStacks } from "../../../worker";
 import { testBaseConfig, TEST_PASSPHRASE } from "../../stacks/support/baseConfig";
 import { ensureEngine } from "../../stacks/support/engine";
 import { buildProjectView, type ProjectView } from "../../stacks/support/projectView";
@@ -31,14 +33,18 @@ export interface PortalHarness {
   readonly stacks: TenantStacks;
   readonly adminToken: string;
   portal: Portal;
+  /** The worker that runs the portal's operations, in this process. */
+  worker: WorkerOfTest;
   readonly app: PortalApp;
   /** A token limited to the tenant (which must exist). */
   tenantToken(tenantId: string): Promise<string>;
   send(method: "GET" | "POST" | "PATCH" | "DELETE", url: string, send?: Send): Promise<LightMyRequestResponse>;
   /** Polls the operation until it has finished (5 minutes at most). */
   finished(operationId: string): Promise<OperationView>;
-  /** Closes the portal and opens a new one on the same database and stacks (start-up recovery runs). */
+  /** Closes the portal and opens a new one on the same database (the worker goes on). */
   restart(): Promise<Portal>;
+  /** Stops the worker (letting its operations finish) and starts one on `stacks` (default: the harness's). */
+  restartWorker(stacks?: OperationStacks): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,7 +67,8 @@ export async function startPortalHarness(): Promise<PortalHarness> {
     view,
     stacks,
     adminToken,
-    portal: await openPortal({ pool: db.pool, stacks, shutdownGraceMs: 120_000 }),
+    portal: await openTestPortal(db.runtimeUrl, { pool: db.pool }),
+    worker: await startTestWorker(db.pool, db.runtimeUrl, stacks),
     get app() {
       return harness.portal.app;
     },
@@ -85,11 +92,16 @@ export async function startPortalHarness(): Promise<PortalHarness> {
     },
     async restart() {
       await harness.portal.close();
-      harness.portal = await openPortal({ pool: db.pool, stacks, shutdownGraceMs: 120_000 });
+      harness.portal = await openTestPortal(db.runtimeUrl, { pool: db.pool });
       return harness.portal;
+    },
+    async restartWorker(next = stacks) {
+      await harness.worker.close();
+      harness.worker = await startTestWorker(db.pool, db.runtimeUrl, next);
     },
     async close() {
       await harness.portal.close();
+      await harness.worker.close();
       await db.close();
       await server.stop();
       await view.remove();

@@ -5,8 +5,8 @@
  * operation: a batch that still cannot be written is reported and dropped, and the operation goes on.
  */
 import pg from "pg";
-import { appendProgress, retryControlPlane, type Queryable } from "../../controlplane";
-import type { StoredProgress } from "./progressHub";
+import { appendProgress, retryControlPlane, type Queryable } from "../controlplane";
+import type { StoredProgress } from "./progressSequence";
 
 const UNIQUE_VIOLATION = "23505";
 
@@ -14,7 +14,7 @@ const UNIQUE_VIOLATION = "23505";
 export interface ProgressRetry {
   /** Epoch milliseconds: the operation's deadline. */
   readonly until: number;
-  /** The portal's shutdown. */
+  /** The worker's shutdown or lost claim. */
   readonly signal?: AbortSignal;
 }
 

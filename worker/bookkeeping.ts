@@ -5,16 +5,17 @@
  *   retries stop at the operation's deadline, which then ends the operation: "deadline of N s
  *   passed during <what>".
  * - Its closing records (the tenant settled, the operation marked succeeded or failed) are retried
- *   past the deadline, until the control plane answers or the portal shuts down, whose next start
- *   settles what is left (recovery.ts): a tenant is never left blocked by a row that says "running".
+ *   past the deadline, until the control plane answers or the worker shuts down; its job is then
+ *   taken over by another worker (jobHandler.ts): a tenant is never left blocked by a row that says
+ *   "running".
  */
-import { isTransientControlPlaneError, retryControlPlane } from "../../controlplane";
-import type { OperationDeadline } from "../../stacks";
+import { isTransientControlPlaneError, retryControlPlane } from "../controlplane";
+import type { OperationDeadline } from "../stacks";
 
 export class OperationBookkeeping {
   constructor(
     readonly deadline: OperationDeadline,
-    /** The portal's shutdown: no new attempt starts once it is aborted. */
+    /** The worker's shutdown (or its lost claim): no new attempt starts once it is aborted. */
     private readonly shutdown: AbortSignal,
     /** Told about every attempt that will be retried. */
     private readonly onRetry: (what: string, error: unknown) => void,
@@ -32,7 +33,7 @@ export class OperationBookkeeping {
   }
 
   /**
-   * A closing record: retried until it is written or the portal shuts down. `work` gets the attempt
+   * A closing record: retried until it is written or the worker shuts down. `work` gets the attempt
    * number: a later attempt must first look whether an earlier one committed before its answer was lost.
    */
   closing<T>(what: string, work: (attempt: number) => Promise<T>): Promise<T> {

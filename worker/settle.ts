@@ -6,8 +6,8 @@
  * reads the tenant's state first and acts from it, so the runner may run it again when the control
  * plane lost its answer (bookkeeping.ts): a change that was committed is not made twice.
  */
-import { TenantNotFoundError, type Operation, type TenantRegistry } from "../../controlplane";
-import type { JsonObject, TenantState } from "../../domain";
+import { TenantNotFoundError, type Operation, type TenantRegistry } from "../controlplane";
+import type { JsonObject, TenantState } from "../domain";
 
 /** Kinds whose `up` provisions a PENDING tenant. */
 const PROVISIONING_KINDS: ReadonlySet<string> = new Set(["provision", "update_config"]);

@@ -1,0 +1,95 @@
+/**
+ * One job of the operations queue on this worker. A job pg-boss hands out again was started by a
+ * worker that stopped answering (killed, host lost, cut off from the control plane): this worker
+ * fences it out of the operation's row, waits until that worker has been silent for a heartbeat
+ * interval plus the engine's cancel grace (a worker cut off from the control plane cancels its own
+ * engines meanwhile, worker.ts), closes its attempt as `lost`, records the failure on the tenant
+ * (naming the lost worker), clears the stack lock the lost engine left on that tenant's stack, and
+ * runs the operation again — until the takeovers allowed (FROSTBYTE_WORKER_TAKEOVERS) are used up,
+ * when the operation fails for good.
+ */
+import type { Job } from "pg-boss";
+import { setTimeout as sleep } from "node:timers/promises";
+import { closeLostAttempts, getOperation, markFailed, markRunning, openAttempt, openAttemptsOf, OperationClaimLostError, type Operation, type OperationJobData } from "../controlplane";
+import { TenantStackNotFoundError } from "../stacks";
+import { runAttempt, type RunnerDeps } from "./operationRunner";
+import { settleFailedOperation } from "./settle";
+import type { JobStacksFactory } from "./stacks";
+
+/** What the handler needs beyond the runner's dependencies. */
+export interface JobHandlerDeps extends RunnerDeps {
+  readonly stacksForJob: JobStacksFactory;
+  /** Aborted when the worker stops or can no longer confirm it is alive. */
+  readonly stopping: AbortSignal;
+  readonly heartbeatSeconds: number;
+  /** How long a cancelled engine may take to stop (FROSTBYTE_OPERATION_CANCEL_GRACE_SECONDS). */
+  readonly cancelGraceSeconds: number;
+  readonly takeovers: number;
+}
+
+/**
+ * Waits until every other worker with an open attempt on the operation has stopped, or been silent
+ * for a heartbeat interval plus the cancel grace, then closes those attempts as lost; returns their
+ * workers. An attempt its own worker closes meanwhile (it saw its claim go) is not lost.
+ */
+async function lostAttempts(deps: JobHandlerDeps, operationId: string): Promise<string[]> {
+  const quietMs = (deps.heartbeatSeconds + deps.cancelGraceSeconds) * 1000;
+  for (;;) {
+    const open = await openAttemptsOf(deps.pool, operationId);
+    if (open.every((attempt) => attempt.workerStopped || attempt.silentMs >= quietMs)) break;
+    deps.stopping.throwIfAborted();
+    await sleep(1000);
+  }
+  return (await closeLostAttempts(deps.pool, operationId)).map((attempt) => attempt.workerId);
+}
+
+/** What the tenant's record says about a lost attempt. */
+function takeoverNote(lost: readonly string[], deps: JobHandlerDeps, attempt: number): string {
+  const who = lost.length > 0 ? `worker ${lost.join(", ")}` : "its worker";
+  return `${who} stopped answering (no heartbeat for ${deps.heartbeatSeconds} s); worker ${deps.workerId} takes the operation over (attempt ${attempt})`;
+}
+
+/** Runs the job's operation; resolves when it has ended (or was found ended). */
+export async function handleOperationJob(deps: JobHandlerDeps, job: Job<OperationJobData>): Promise<void> {
+  const { pool, registry, log } = deps;
+  const queued = await getOperation(pool, job.data.operationId);
+  if (queued === undefined || queued.state === "succeeded" || queued.state === "failed") return;
+  const attempt = queued.attempt + 1;
+  let operation: Operation;
+  try {
+    // Claiming the row first fences the lost worker out: nothing it still writes can end the operation.
+    operation = await markRunning(pool, queued.operationId, deps.workerId, attempt);
+  } catch (error) {
+    if (error instanceof OperationClaimLostError) return;
+    throw error;
+  }
+  const takenOver = queued.state === "running";
+  if (takenOver) {
+    const lost = await lostAttempts(deps, operation.operationId);
+    const note = takeoverNote(lost, deps, attempt);
+    log.error({ operationId: operation.operationId, tenantId: operation.tenantId, lost }, note);
+    await settleFailedOperation(registry, operation, note, deps.actor);
+    if (attempt > deps.takeovers + 1) {
+      await markFailed(pool, operation.operationId, `${note}; no takeover is left (FROSTBYTE_WORKER_TAKEOVERS=${deps.takeovers})`, null, deps.workerId);
+      return;
+    }
+  }
+  const { stacks, release } = await deps.stacksForJob();
+  try {
+    const reservation = stacks.reserve(operation.tenantId, `${operation.kind} ${operation.operationId}`);
+    if (takenOver) {
+      await stacks.cancelStaleUpdate(reservation).catch((error: unknown) => {
+        if (!(error instanceof TenantStackNotFoundError)) log.error({ err: error, tenantId: operation.tenantId }, "could not clear the lost worker's stack lock");
+      });
+    }
+    try {
+      await openAttempt(pool, { operationId: operation.operationId, attempt, tenantId: operation.tenantId, workerId: deps.workerId });
+    } catch (error) {
+      reservation.release();
+      throw error;
+    }
+    await runAttempt(deps, { operation, attempt, stacks, reservation, signal: AbortSignal.any([job.signal, deps.stopping]) });
+  } finally {
+    await release();
+  }
+}
