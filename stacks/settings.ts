@@ -65,7 +65,11 @@ export function stackSettingsFromEnv(env: Readonly<Record<string, string | undef
   if ("problem" in timeBounds) throw new StackSettingsError(timeBounds.problem);
 
   const backendUrl = env[BACKEND_URL_ENV]?.trim();
-  if (backendUrl) return { workDir, backendUrl, passphrase, timeBounds };
+  if (backendUrl) {
+    const problem = backendUrlProblem(backendUrl);
+    if (problem) throw new StackSettingsError(`${BACKEND_URL_ENV}: ${problem}`);
+    return { workDir, backendUrl, passphrase, timeBounds };
+  }
 
   const stateDir = resolve(env[STATE_DIR_ENV]?.trim() || join(workDir, ".pulumi-local", "state"));
   return { workDir, backendUrl: `file://${stateDir}`, stateDir, passphrase, timeBounds };
@@ -85,4 +89,25 @@ export function pulumiEnv(settings: StackSettings): Record<string, string> {
     // The stack's write-back retries a control plane that does not answer until the engine's deadline.
     [WRITE_BACK_RETRY_ENV]: String(settings.timeBounds.deadlineSeconds),
   };
+}
+
+/** Backends the tenant stacks take: Pulumi's DIY backends (file, PostgreSQL, S3-compatible and the other clouds' buckets). */
+const BACKEND_SCHEMES = new Set(["file:", "postgres:", "s3:", "gs:", "azblob:"]);
+
+/**
+ * Why `url` is not a backend the stacks can use, or undefined. A `postgresql://` URL is refused by
+ * name: the CLI would take it for a Pulumi Cloud URL and ask for an access token.
+ */
+export function backendUrlProblem(url: string): string | undefined {
+  let scheme: string;
+  try {
+    scheme = new URL(url).protocol;
+  } catch {
+    return "is not a URL (expected file:///dir, postgres://user@host/db or s3://bucket)";
+  }
+  if (scheme === "postgresql:") return "Pulumi's PostgreSQL backend is addressed as postgres://…, not postgresql://…";
+  if (!BACKEND_SCHEMES.has(scheme)) {
+    return `has scheme ${JSON.stringify(scheme.replace(/:$/, ""))}; the tenant stacks use a self-managed backend: file://, postgres://, s3://, gs:// or azblob://`;
+  }
+  return undefined;
 }

@@ -1,10 +1,13 @@
 /**
- * The portal as an operator runs it (`node bin/cli/main.js portal`, a real process) with the real
- * engine and real stores (PostgreSQL, Redis, MinIO; Hetzner Cloud and Qdrant API test doubles):
- * a tenant's whole life over HTTP, with the registry, the audit chain and the stores checked at each
- * step; two creates of one tenant at once; and a portal killed mid-operation (its whole process
- * group, pulumi included, as a crashed host would lose it) whose restart fails the operation, the
- * tenant FAILED with an audit event, after which a retry converges.
+ * The portal and two workers as an operator runs them (`node bin/cli/main.js portal|worker`, real
+ * processes), the stacks on Pulumi's PostgreSQL DIY backend, with the real engine and real stores
+ * (PostgreSQL, Redis, MinIO; Hetzner Cloud and Qdrant API test doubles): a tenant's whole life over
+ * HTTP, with the registry, the audit chain and the stores checked at each step; two creates of one
+ * tenant at once; several tenants provisioned at once, spread over both workers; and a worker killed
+ * with SIGKILL in the middle of an `up` (its whole process group, pulumi included, as a lost host
+ * would lose it) while the portal is restarted: the other worker takes the job over, the tenant ends
+ * ACTIVE with its audit chain valid, no tenant ever ran on two workers at once, and the restarted
+ * portal streams the operation to its end.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,14 +16,16 @@ import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { TenantCredentials, TenantEndpoints } from "../../components";
-import { createToken } from "../../controlplane";
+import { attemptsOfTenant, createToken } from "../../controlplane";
 import { localStackConfig, startLocalEnvironment, type LocalEnvironment } from "./support/localEnvironment";
 import { PROJECT_ROOT } from "./support/localStack";
 import { descendantsOf } from "./support/commandLines";
-import { startPortal as startPortalProcess, type PortalProcess } from "./support/portalProcess";
+import { startPortal as startPortalProcess, startPortalOnly, type PortalProcess } from "./support/portalProcess";
 import { leftovers, reach } from "./support/storeChecks";
 
 const PASSPHRASE = "frostbyte-portal-e2e";
+/** Tenants provisioned at once, more than one worker's concurrency. */
+const SPREAD = ["hooli", "umbrella", "soylent", "wonka"];
 
 interface Operation {
   readonly operationId: string;
@@ -35,29 +40,23 @@ describe("the portal with the real engine and real stores", () => {
   let dir: string;
   let baseConfigFile: string;
   let admin: string;
-  let portal: PortalProcess | undefined;
+  let backendUrl: string;
+  let processEnv: NodeJS.ProcessEnv;
+  let deployment: PortalProcess;
+  /** The portal the calls go to (restarted by the last test). */
+  let portal: Omit<PortalProcess, "workers"> | undefined;
 
-  /** The portal in its own process group: the "crash" below kills it and every pulumi it started. */
-  function startPortal(): Promise<PortalProcess> {
-    const portalEnv = { ...process.env, FROSTBYTE_CONTROL_DB_URL: env.controlPlane.runtimeUrl, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, FROSTBYTE_STATE_DIR: join(dir, "state") };
-    return startPortalProcess(baseConfigFile, portalEnv, { detached: true });
-  }
-
-  async function stopPortal(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-    const running = portal;
-    portal = undefined;
-    if (!running || running.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => running.child.once("exit", resolve));
-    if (signal === "SIGKILL" && running.child.pid !== undefined) {
-      // The engine starts each plugin in a process group of its own: kill every descendant.
-      for (const pid of [running.child.pid, ...descendantsOf(running.child.pid)]) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          // Already gone.
-        }
+  /** Kills the process and every descendant (the engine starts each plugin in a process group of its own), as a lost host would. */
+  async function killWithDescendants(child: PortalProcess["child"]): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    for (const pid of [child.pid, ...descendantsOf(child.pid)]) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
       }
-    } else running.child.kill(signal);
+    }
     await exited;
   }
 
@@ -101,7 +100,7 @@ describe("the portal with the real engine and real stores", () => {
 
   /** The tenant's credentials and endpoints, read from its stack as an operator would. */
   async function stackOutputs(tenantId: string): Promise<{ credentials: TenantCredentials; endpoints: TenantEndpoints }> {
-    const workspace = await LocalWorkspace.create({ workDir: PROJECT_ROOT, envVars: { PULUMI_BACKEND_URL: `file://${join(dir, "state")}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE } });
+    const workspace = await LocalWorkspace.create({ workDir: PROJECT_ROOT, envVars: { PULUMI_BACKEND_URL: backendUrl, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE } });
     const outputs = await workspace.stackOutputs(`tenant-${tenantId}`);
     const entry = (outputs["tenantOutputs"]?.value as Record<string, { credentials: TenantCredentials; endpoints: TenantEndpoints }>)[tenantId];
     if (!entry) throw new Error(`no outputs for ${tenantId}`);
@@ -126,14 +125,36 @@ describe("the portal with the real engine and real stores", () => {
     baseConfigFile = join(dir, "base.yaml");
     await writeFile(baseConfigFile, stringify(values), { mode: 0o600 });
     admin = (await createToken(env.controlPlane.pool, { kind: "admin" })).token;
-    portal = await startPortal();
+    // The stacks on Pulumi's PostgreSQL DIY backend, in a database of the environment's server.
+    await env.postgres.createDatabase("pulumi_state");
+    // On the stores' server, the state database is closed to PUBLIC like every other non-tenant
+    // database: the isolation verification refuses a tenant role that can connect to it.
+    await env.postgres.query("REVOKE ALL ON DATABASE pulumi_state FROM PUBLIC");
+    const stateUrl = new URL(env.postgres.url("pulumi_state"));
+    stateUrl.protocol = "postgres:";
+    stateUrl.searchParams.set("sslmode", "disable");
+    backendUrl = stateUrl.href;
+    processEnv = {
+      ...process.env,
+      FROSTBYTE_CONTROL_DB_URL: env.controlPlane.runtimeUrl,
+      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      PULUMI_BACKEND_URL: backendUrl,
+      FROSTBYTE_WORKER_HEARTBEAT_SECONDS: "10",
+      FROSTBYTE_WORKER_SUPERVISE_SECONDS: "1",
+      FROSTBYTE_WORKER_CONCURRENCY: "2",
+      FROSTBYTE_OPERATION_CANCEL_GRACE_SECONDS: "5",
+      FROSTBYTE_DRIFT_SCHEDULE: "off",
+    };
+    deployment = await startPortalProcess(baseConfigFile, processEnv, { detached: true, workers: 2 });
+    portal = deployment;
   });
 
   afterAll(async () => {
-    await stopPortal("SIGKILL").catch(() => undefined);
+    if (portal !== deployment) await portal?.stop();
+    await deployment?.stop();
     await env?.stop();
     // The tenants' stack config files of the stacks this test left (their backend is deleted below).
-    for (const id of ["acme", "globex", "initech"]) await rm(join(PROJECT_ROOT, `Pulumi.tenant-${id}.yaml`), { force: true });
+    for (const id of ["acme", "globex", "initech", ...SPREAD]) await rm(join(PROJECT_ROOT, `Pulumi.tenant-${id}.yaml`), { force: true });
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -185,28 +206,62 @@ describe("the portal with the real engine and real stores", () => {
     expect(await leftovers(env, "acme", rotated.credentials)).toEqual({ database: false, role: false, bucket: false, minioUser: false, redisUser: false, collection: false, qdrantGrant: false });
   });
 
-  it("a portal killed mid-operation: the restart fails the operation, the tenant FAILED with an audit event; a retry converges", async () => {
+  it("several tenants provisioned at once are spread over both workers and all end ACTIVE", async () => {
+    const operations = await Promise.all(SPREAD.map((id) => accepted("POST", "/tenants", { id, config: {} })));
+    for (const operation of operations) await succeeds(operation);
+    for (const id of SPREAD) await registryAgrees(id, "ACTIVE", "TENANT_PROVISIONED");
+    const ran = await env.controlPlane.pool.query<{ worker_id: string }>("SELECT DISTINCT worker_id FROM operations WHERE tenant_id = ANY($1)", [SPREAD]);
+    expect(new Set(ran.rows.map((row) => row.worker_id))).toEqual(new Set(deployment.workers.map((worker) => worker.workerId)));
+  });
+
+  it("a worker killed mid-up while the portal restarts: the other takes the job over, the tenant ends ACTIVE, nothing is lost or run twice at once", async () => {
     const operation = await accepted("POST", "/tenants", { id: "initech", config: {} });
-    // Wait until the stack has started provisioning (the registry says so), then kill everything.
+    // Wait until the stack has started provisioning (the registry says so) on some worker.
     const deadline = Date.now() + 120_000;
     while ((await env.controlPlane.registry.getTenant("initech")).state !== "PROVISIONING") {
       if (Date.now() > deadline) throw new Error("initech never reached PROVISIONING");
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await stopPortal("SIGKILL");
+    const runner = (await env.controlPlane.pool.query<{ worker_id: string }>("SELECT worker_id FROM operations WHERE operation_id = $1", [operation.operationId])).rows[0]?.worker_id;
+    const lost = deployment.workers.find((worker) => worker.workerId === runner);
+    const survivor = deployment.workers.find((worker) => worker.workerId !== runner);
+    if (!lost || !survivor) throw new Error(`the operation runs on ${String(runner)}, not on one of this test's workers`);
+    await killWithDescendants(lost.child);
+    // The portal goes down and comes back meanwhile (its workers go on): it holds nothing of the operation.
+    const portalExited = new Promise((resolve) => deployment.child.once("exit", resolve));
+    deployment.child.kill("SIGTERM");
+    await portalExited;
+    portal = await startPortalOnly(processEnv, { detached: true });
 
-    portal = await startPortal();
-    const after = (await call("GET", `/operations/${operation.operationId}`)).json as Operation;
-    expect(after).toMatchObject({ state: "failed", error: "interrupted by a portal restart" });
-    await registryAgrees("initech", "FAILED", "TENANT_PROVISION_FAILED");
-    const failed = (await env.controlPlane.registry.listEvents("initech")).at(-1);
-    expect(failed?.details).toMatchObject({ from: "PROVISIONING", to: "FAILED", error: "interrupted by a portal restart", operation_id: operation.operationId });
-
-    // The retry of a FAILED tenant: re-apply its config.
-    const retry = await stream((await accepted("PATCH", "/tenants/initech/config", {})).operationId);
-    expect(retry.end, JSON.stringify(retry.progress.filter((event) => event.type === "diagnostic"))).toMatchObject({ state: "succeeded" });
+    const { end, progress } = await stream(operation.operationId);
+    expect(end, JSON.stringify(progress.filter((event) => event.type === "diagnostic"))).toMatchObject({ state: "succeeded", error: null });
     await registryAgrees("initech", "ACTIVE", "TENANT_PROVISIONED");
+    const events = await env.controlPlane.registry.listEvents("initech");
+    const takeover = events.findIndex((event) => event.eventType === "TENANT_PROVISION_FAILED");
+    expect(events[takeover]?.details).toMatchObject({
+      from: "PROVISIONING",
+      to: "FAILED",
+      operation_id: operation.operationId,
+      error: expect.stringContaining(`worker ${lost.workerId} stopped answering`),
+    });
+    expect(events.slice(takeover + 1).map((event) => event.eventType)).toContain("TENANT_PROVISION_STARTED");
+    const attempts = await attemptsOfTenant(env.controlPlane.pool, "initech");
+    expect(attempts.map((attempt) => [attempt.attempt, attempt.workerId, attempt.outcome])).toEqual([
+      [1, lost.workerId, "lost"],
+      [2, survivor.workerId, "succeeded"],
+    ]);
     const initech = await stackOutputs("initech");
     expect(await reach(env, initech.credentials, initech.endpoints)).toEqual({ postgres: true, minio: true, redis: true, qdrant: true });
+  });
+
+  it("the operations table shows no tenant ever running on two workers at once", async () => {
+    const overlaps = await env.controlPlane.pool.query(
+      `SELECT a.tenant_id, a.operation_id, a.attempt, b.operation_id AS other, b.attempt AS other_attempt
+         FROM operation_attempts a JOIN operation_attempts b ON a.tenant_id = b.tenant_id AND (a.operation_id, a.attempt) < (b.operation_id, b.attempt)
+        WHERE tstzrange(a.started_at, coalesce(a.ended_at, 'infinity')) && tstzrange(b.started_at, coalesce(b.ended_at, 'infinity'))`,
+    );
+    expect(overlaps.rows).toEqual([]);
+    const counted = await env.controlPlane.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM operation_attempts");
+    expect(counted.rows[0]?.n).toBeGreaterThanOrEqual(10);
   });
 });

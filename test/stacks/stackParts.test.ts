@@ -6,6 +6,7 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { describe, expect, it } from "vitest";
 import { ConfigValidationError, parseTenantConfig } from "../../domain";
 import {
+  backendUrlProblem,
   baseConfigFromValues,
   baseConfigRedactor,
   cliErrorLines,
@@ -45,6 +46,17 @@ describe("stack settings from the environment", () => {
     expect(() => stackSettingsFromEnv({})).toThrow(StackSettingsError);
     expect(() => stackSettingsFromEnv({ PULUMI_CONFIG_PASSPHRASE: "" })).toThrow(/^PULUMI_CONFIG_PASSPHRASE is not set; the tenant stacks encrypt their secrets with it/);
     expect(() => stackSettingsFromEnv({ PULUMI_CONFIG_PASSPHRASE: "p" }, { workDir: tmpdir() })).toThrow(/has no Pulumi.yaml/);
+  });
+
+  it("takes the self-managed backends and refuses anything else, naming the variable", () => {
+    for (const url of ["file:///srv/stacks", "postgres://pulumi@db.internal:5432/state?sslmode=require", "s3://bucket/stacks?endpoint=127.0.0.1:9000", "gs://bucket", "azblob://container"]) {
+      expect(stackSettingsFromEnv({ PULUMI_CONFIG_PASSPHRASE: "p", PULUMI_BACKEND_URL: url }).backendUrl, url).toBe(url);
+    }
+    const refused = (url: string) => () => stackSettingsFromEnv({ PULUMI_CONFIG_PASSPHRASE: "p", PULUMI_BACKEND_URL: url });
+    expect(refused("postgresql://pulumi@db/state")).toThrow("PULUMI_BACKEND_URL: Pulumi's PostgreSQL backend is addressed as postgres://…, not postgresql://…");
+    expect(refused("https://api.pulumi.com")).toThrow(/^PULUMI_BACKEND_URL: has scheme "https"; the tenant stacks use a self-managed backend/);
+    expect(refused("not a url")).toThrow(/^PULUMI_BACKEND_URL: is not a URL/);
+    expect(backendUrlProblem("postgres://user:secret@db/state")).toBeUndefined();
   });
 
   it("names stacks tenant-{id} and refuses a bad id", () => {

@@ -1,8 +1,8 @@
 /**
  * The portal the contract test runs schemathesis against: `startPortal` as `frostbyte portal` runs
- * it (its own pool, the single-instance lock, a socket on 127.0.0.1), on a real, migrated
- * control-plane database of a real PostgreSQL, with the {@link EngineFreeStacks} test double in
- * place of the tenant stacks. Tenants in several states give the requests something to find.
+ * it (its own pool and queue producer, a socket on 127.0.0.1), on a real, migrated control-plane
+ * database of a real PostgreSQL, with a worker in this process whose stacks are the
+ * {@link EngineFreeStacks} test double. Tenants in several states give the requests something to find.
  */
 import { createToken } from "../../../controlplane";
 import { DEFAULT_ACCESS_SETTINGS, type RunningPortal } from "../../../portal";

@@ -1,17 +1,21 @@
 /**
- * `frostbyte portal` as an operator runs it (`node bin/cli/main.js portal`, a real process), and a
- * small client for it: JSON calls with a bearer token and an operation's server-sent events, raw
- * and parsed. Run `npm run build` first.
+ * `frostbyte portal` and `frostbyte worker` as an operator runs them (`node bin/cli/main.js …`, real
+ * processes), and a small client for the portal: JSON calls with a bearer token and an operation's
+ * server-sent events, raw and parsed. Run `npm run build` first.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "./localStack";
+import { startWorkerProcess, type WorkerProcess } from "./workerProcess";
 
 export interface PortalProcess {
   readonly child: ChildProcess;
   readonly url: string;
-  /** Everything it wrote on stdout and stderr so far. */
+  /** The workers started with it (they run the operations the portal enqueues). */
+  readonly workers: readonly WorkerProcess[];
+  /** Everything the portal and its workers wrote on stdout and stderr so far. */
   output(): string;
+  /** Stops the portal, then its workers. */
   stop(): Promise<void>;
 }
 
@@ -25,12 +29,31 @@ export interface OperationView {
 }
 
 /**
- * Starts the portal with `env` (the control plane, passphrase, state dir…) on a free port of
- * 127.0.0.1; `detached` gives it a process group of its own, so a test can kill it with everything
- * it started.
+ * Starts `workers` workers (default 1) with `env` (the control plane, passphrase, state backend…)
+ * and the base config, and the portal on a free port of 127.0.0.1; `detached` gives each a process
+ * group of its own, so a test can kill one with everything it started.
  */
-export async function startPortal(baseConfigFile: string, env: NodeJS.ProcessEnv, options: { readonly detached?: boolean } = {}): Promise<PortalProcess> {
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin/cli/main.js"), "portal", "--port", "0", "--base-config", baseConfigFile], {
+export async function startPortal(baseConfigFile: string, env: NodeJS.ProcessEnv, options: { readonly detached?: boolean; readonly workers?: number } = {}): Promise<PortalProcess> {
+  const workers: WorkerProcess[] = [];
+  for (let i = 0; i < (options.workers ?? 1); i += 1) workers.push(await startWorkerProcess(PROJECT_ROOT, baseConfigFile, env, { detached: options.detached ?? false }));
+  const portal = await startPortalOnly(env, options).catch(async (error: unknown) => {
+    for (const worker of workers) await worker.stop();
+    throw error;
+  });
+  return {
+    ...portal,
+    workers,
+    output: () => [portal.output(), ...workers.map((worker) => worker.output())].join(""),
+    stop: async () => {
+      await portal.stop();
+      for (const worker of workers) await worker.stop();
+    },
+  };
+}
+
+/** The portal alone, with `env` (the control plane), on a free port of 127.0.0.1. */
+export async function startPortalOnly(env: NodeJS.ProcessEnv, options: { readonly detached?: boolean } = {}): Promise<Omit<PortalProcess, "workers">> {
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin/cli/main.js"), "portal", "--port", "0"], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: options.detached ?? false,

@@ -8,6 +8,8 @@ import { join } from "node:path";
 
 export interface WorkerProcess {
   readonly child: ChildProcess;
+  /** Its id in the workers table (host:pid:random), as it printed it. */
+  readonly workerId: string;
   /** Everything it wrote on stdout and stderr so far. */
   output(): string;
   /** SIGTERM, and waits until it exited. */
@@ -17,9 +19,17 @@ export interface WorkerProcess {
 /** How long a worker may take to register and open the queue. */
 const READY_MS = 60_000;
 
-/** Starts a worker of the project in `projectDir` (its compiled bin/cli/main.js) with `env`. */
-export async function startWorkerProcess(projectDir: string, baseConfigFile: string, env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [join(projectDir, "bin/cli/main.js"), "worker", "--base-config", baseConfigFile], { env, cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Starts a worker of the project in `projectDir` (its compiled bin/cli/main.js) with `env`;
+ * `detached` gives it a process group of its own, so a test can kill it with everything it started.
+ */
+export async function startWorkerProcess(projectDir: string, baseConfigFile: string, env: NodeJS.ProcessEnv, options: { readonly detached?: boolean } = {}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [join(projectDir, "bin/cli/main.js"), "worker", "--base-config", baseConfigFile], {
+    env,
+    cwd: projectDir,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: options.detached ?? false,
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -43,6 +53,7 @@ export async function startWorkerProcess(projectDir: string, baseConfigFile: str
   });
   return {
     child,
+    workerId: /frostbyte worker (\S+): taking jobs/.exec(output)?.[1] ?? "",
     output: () => output,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
