@@ -10,7 +10,20 @@
  */
 import type { Job } from "pg-boss";
 import { setTimeout as sleep } from "node:timers/promises";
-import { closeLostAttempts, getOperation, markFailed, markRunning, openAttempt, openAttemptsOf, OperationClaimLostError, type Operation, type OperationJobData } from "../controlplane";
+import {
+  closeAttempt,
+  closeFinishedAttempts,
+  closeLostAttempts,
+  getOperation,
+  markFailed,
+  markRunning,
+  openAttempt,
+  openAttemptsOf,
+  OperationClaimLostError,
+  type OpenAttempt,
+  type Operation,
+  type OperationJobData,
+} from "../controlplane";
 import { TenantStackNotFoundError } from "../stacks";
 import { runAttempt, type RunnerDeps } from "./operationRunner";
 import { settleFailedOperation } from "./settle";
@@ -25,18 +38,25 @@ export interface JobHandlerDeps extends RunnerDeps {
   /** How long a cancelled engine may take to stop (FROSTBYTE_OPERATION_CANCEL_GRACE_SECONDS). */
   readonly cancelGraceSeconds: number;
   readonly takeovers: number;
+  /** The operations this worker runs now (this handler adds and removes its own). */
+  readonly running: Set<string>;
+  /** Applied to an error text the worker stores before a job's stacks exist (the base config's secrets). */
+  readonly redact: (text: string) => string;
 }
 
 /**
  * Waits until every other worker with an open attempt on the operation has stopped, or been silent
  * for a heartbeat interval plus the cancel grace, then closes those attempts as lost; returns their
- * workers. An attempt its own worker closes meanwhile (it saw its claim go) is not lost.
+ * workers. An attempt its own worker closes meanwhile (it saw its claim go) is not lost; an attempt
+ * of this very worker that it no longer runs is lost at once.
  */
 async function lostAttempts(deps: JobHandlerDeps, operationId: string): Promise<string[]> {
   const quietMs = (deps.heartbeatSeconds + deps.cancelGraceSeconds) * 1000;
+  const gone = (attempt: OpenAttempt): boolean =>
+    attempt.workerId === deps.workerId ? !deps.running.has(operationId) : attempt.workerStopped || attempt.silentMs >= quietMs;
   for (;;) {
     const open = await openAttemptsOf(deps.pool, operationId);
-    if (open.every((attempt) => attempt.workerStopped || attempt.silentMs >= quietMs)) break;
+    if (open.every(gone)) break;
     deps.stopping.throwIfAborted();
     await sleep(1000);
   }
@@ -51,6 +71,17 @@ function takeoverNote(lost: readonly string[], deps: JobHandlerDeps, attempt: nu
 
 /** Runs the job's operation; resolves when it has ended (or was found ended). */
 export async function handleOperationJob(deps: JobHandlerDeps, job: Job<OperationJobData>): Promise<void> {
+  const operationId = job.data.operationId;
+  if (deps.running.has(operationId)) return;
+  deps.running.add(operationId);
+  try {
+    await handle(deps, job);
+  } finally {
+    deps.running.delete(operationId);
+  }
+}
+
+async function handle(deps: JobHandlerDeps, job: Job<OperationJobData>): Promise<void> {
   const { pool, registry, log } = deps;
   const queued = await getOperation(pool, job.data.operationId);
   if (queued === undefined || queued.state === "succeeded" || queued.state === "failed") return;
@@ -74,22 +105,36 @@ export async function handleOperationJob(deps: JobHandlerDeps, job: Job<Operatio
       return;
     }
   }
-  const { stacks, release } = await deps.stacksForJob();
+  let opened = false;
   try {
-    const reservation = stacks.reserve(operation.tenantId, `${operation.kind} ${operation.operationId}`);
-    if (takenOver) {
-      await stacks.cancelStaleUpdate(reservation).catch((error: unknown) => {
-        if (!(error instanceof TenantStackNotFoundError)) log.error({ err: error, tenantId: operation.tenantId }, "could not clear the lost worker's stack lock");
-      });
-    }
+    const { stacks, release } = await deps.stacksForJob();
     try {
-      await openAttempt(pool, { operationId: operation.operationId, attempt, tenantId: operation.tenantId, workerId: deps.workerId });
-    } catch (error) {
-      reservation.release();
-      throw error;
+      const reservation = stacks.reserve(operation.tenantId, `${operation.kind} ${operation.operationId}`);
+      try {
+        if (takenOver) {
+          await stacks.cancelStaleUpdate(reservation).catch((error: unknown) => {
+            if (!(error instanceof TenantStackNotFoundError)) log.error({ err: error, tenantId: operation.tenantId }, "could not clear the lost worker's stack lock");
+          });
+        }
+        // An attempt left open by an operation that has ended (its end was recorded, its own was not) blocks nothing.
+        await closeFinishedAttempts(pool, operation.tenantId);
+        await openAttempt(pool, { operationId: operation.operationId, attempt, tenantId: operation.tenantId, workerId: deps.workerId });
+        opened = true;
+      } catch (error) {
+        reservation.release();
+        throw error;
+      }
+      await runAttempt(deps, { operation, attempt, stacks, reservation, signal: AbortSignal.any([job.signal, deps.stopping]) });
+    } finally {
+      await release();
     }
-    await runAttempt(deps, { operation, attempt, stacks, reservation, signal: AbortSignal.any([job.signal, deps.stopping]) });
-  } finally {
-    await release();
+  } catch (error) {
+    // Before the engine ran (no job workspace, no reservation, no attempt): the operation ends failed
+    // here; when even that cannot be written, the job fails and pg-boss hands it out again.
+    const text = deps.redact(error instanceof Error ? error.message : String(error));
+    log.error({ err: error, operationId: operation.operationId }, "the operation could not be started");
+    await settleFailedOperation(registry, operation, text, deps.actor);
+    await markFailed(pool, operation.operationId, `the worker could not start the operation: ${text}`, null, deps.workerId);
+    if (opened) await closeAttempt(pool, operation.operationId, attempt, "failed");
   }
 }

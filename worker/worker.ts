@@ -49,6 +49,8 @@ export interface WorkerOptions {
   readonly onApplied?: RunnerDeps["onApplied"];
   /** This worker's name (default host:pid:random). */
   readonly workerId?: string;
+  /** Applied to error texts the worker stores itself (default: none; `frostbyte worker` passes the base config's redactor). */
+  readonly redact?: (text: string) => string;
 }
 
 /** A running worker. */
@@ -67,6 +69,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   await registerWorker(pool, { workerId, host, pid: process.pid, stateBackend: stateBackendIdentity(options.stateBackendUrl) }, settings.heartbeatSeconds);
   const stopping = new AbortController();
   let boss: PgBoss | undefined;
+  // Every handler in flight, so that close() can wait for them itself.
+  const inFlight = new Set<Promise<void>>();
+  const tracked = (work: Promise<void>): Promise<void> => {
+    inFlight.add(work);
+    return work.finally(() => inFlight.delete(work));
+  };
   const heartbeat = startHeartbeat(pool, workerId, settings.heartbeatSeconds, stopping, log);
   try {
     boss = await openJobQueue(options.controlDbUrl, { kind: "worker", settings, name: workerId }, (error) => log.warn?.({ err: error }, "job queue"));
@@ -83,11 +91,13 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       heartbeatSeconds: settings.heartbeatSeconds,
       cancelGraceSeconds: options.timeBounds.cancelGraceSeconds,
       takeovers: settings.takeovers,
+      running: new Set<string>(),
+      redact: options.redact ?? ((text: string) => text),
       ...(options.onApplied ? { onApplied: options.onApplied } : {}),
     };
     const queue = boss;
     await queue.work<OperationJobData>(OPERATIONS_QUEUE, { localConcurrency: settings.concurrency, pollingIntervalSeconds: JOB_POLL_SECONDS }, async ([job]: Job<OperationJobData>[]) => {
-      if (job) await handleOperationJob(deps, job);
+      if (job) await tracked(handleOperationJob(deps, job));
     });
     await queue.work(DRIFT_SWEEP_QUEUE, { pollingIntervalSeconds: JOB_POLL_SECONDS }, async () => {
       const enqueued = await sweepDrift(pool, queue);
@@ -107,8 +117,14 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     workerId,
     lost,
     async close(graceMs = 60_000) {
-      await queue.stop({ graceful: true, timeout: graceMs, close: true });
+      // No new job; the running ones get the grace, then their engines are cancelled and they end failed.
+      await Promise.all([queue.offWork(OPERATIONS_QUEUE, { wait: false }), queue.offWork(DRIFT_SWEEP_QUEUE, { wait: false })]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(inFlight), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
       stopping.abort("the worker is shutting down");
+      await Promise.all(inFlight);
+      await queue.stop({ graceful: true, timeout: 5_000, close: true });
       heartbeat.stop();
       await markWorkerStopped(pool, workerId);
     },

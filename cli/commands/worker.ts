@@ -49,6 +49,7 @@ export async function worker(io: CliIo, options: WorkerCommandOptions): Promise<
       stateBackendUrl: stackSettings.backendUrl,
       stacksForJob: jobStacksFactory(base, stackSettings, io.env[JOB_DIR_ENV]),
       log: { error: line("error"), warn: line("warn"), info: line("info") },
+      redact,
       ...("cron" in drift ? { driftCron: drift.cron } : {}),
       onApplied: appliedDeploymentRecorder(pool, base, stackSettings.workDir),
     });

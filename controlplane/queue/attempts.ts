@@ -96,3 +96,14 @@ export async function openAttemptsOf(db: Queryable, operationId: string): Promis
   );
   return result.rows.map((row) => ({ attempt: row.attempt, workerId: row.worker_id, silentMs: row.silent_ms, workerStopped: row.stopped }));
 }
+
+/** Ends the tenant's attempts still open on operations that have ended, with their operation's outcome; returns how many. */
+export async function closeFinishedAttempts(db: Queryable, tenantId: string): Promise<number> {
+  const result = await db.query(
+    `UPDATE operation_attempts a SET ended_at = clock_timestamp(), outcome = o.state
+       FROM operations o
+      WHERE a.operation_id = o.operation_id AND a.tenant_id = $1 AND a.ended_at IS NULL AND o.state IN ('succeeded', 'failed')`,
+    [tenantId],
+  );
+  return result.rowCount ?? 0;
+}

@@ -1,5 +1,5 @@
 /** The job queue (issue #15): operations as pg-boss jobs, the workers that take them, their attempts. */
-export { attemptsOfTenant, closeAttempt, closeLostAttempts, openAttempt, openAttemptsOf, TenantAttemptOpenError, type AttemptOutcome, type OpenAttempt, type OperationAttempt } from "./attempts";
+export { attemptsOfTenant, closeAttempt, closeFinishedAttempts, closeLostAttempts, openAttempt, openAttemptsOf, TenantAttemptOpenError, type AttemptOutcome, type OpenAttempt, type OperationAttempt } from "./attempts";
 export { enqueueOperation, type OperationJobData, type OperationRequest } from "./enqueue";
 export { installJobQueue } from "./install";
 export { JOB_POLL_SECONDS, openJobQueue, type JobQueueRole } from "./jobQueue";

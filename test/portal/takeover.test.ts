@@ -15,6 +15,8 @@ import { startPortalHarness, type PortalHarness } from "./support/harness";
 
 let h: PortalHarness;
 const actor = "test";
+/** Tests that run the real engine (an `up` that fails on closed store ports): slow on a loaded machine. */
+const ENGINE_TIMEOUT_MS = 240_000;
 
 beforeAll(async () => {
   h = await startPortalHarness();
@@ -53,6 +55,8 @@ function deps(overrides: Partial<JobHandlerDeps> = {}): JobHandlerDeps {
     heartbeatSeconds: 10,
     cancelGraceSeconds: 2,
     takeovers: 2,
+    running: new Set<string>(),
+    redact: (text) => text,
     ...overrides,
   };
 }
@@ -95,7 +99,7 @@ describe("a job taken over from a lost worker", () => {
     expect(await readdir(lockDir)).toEqual([]);
     expect(events.map((e) => e.eventType).indexOf("TENANT_PROVISION_STARTED")).toBeLessThan(events.indexOf(takeover!));
     expect((await h.db.registry.verifyChain("acme")).ok).toBe(true);
-  });
+  }, ENGINE_TIMEOUT_MS);
 
   it("waits while the other worker still beats, and goes on once it stopped", async () => {
     await workerRow("alive-host:1:busy", 0);
@@ -111,6 +115,30 @@ describe("a job taken over from a lost worker", () => {
       [1, "alive-host:1:busy", "lost"],
       [2, "this-host:1:test", "failed"],
     ]);
+  }, ENGINE_TIMEOUT_MS);
+
+  it("an attempt of this very worker that it no longer runs (its handler ended without closing it) is taken over at once", async () => {
+    const operation = await provisioningOn("wayne", "this-host:1:test");
+    const started = Date.now();
+    await handleOperationJob(deps(), jobOf(operation, 1));
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect((await attemptsOfTenant(h.db.pool, "wayne")).map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, "lost"],
+      [2, "failed"],
+    ]);
+  }, ENGINE_TIMEOUT_MS);
+
+  it("a job whose workspace cannot be made ends failed, saying why, and settles its tenant", async () => {
+    await h.db.registry.createTenant("stark", { actor });
+    await h.db.registry.transition("stark", "PROVISIONING", { actor: "pulumi" });
+    const queued = await insertOperation(h.db.pool, { tenantId: "stark", kind: "provision", actor });
+    await handleOperationJob(deps({ stacksForJob: () => Promise.reject(new Error("ENOSPC: no space left on device, mkdtemp '/tmp/frostbyte-job-XXXXXX'")) }), jobOf(queued, 0));
+    expect(await getOperation(h.db.pool, queued.operationId)).toMatchObject({
+      state: "failed",
+      error: "the worker could not start the operation: ENOSPC: no space left on device, mkdtemp '/tmp/frostbyte-job-XXXXXX'",
+    });
+    expect((await h.db.registry.getTenant("stark")).state).toBe("FAILED");
+    expect(await attemptsOfTenant(h.db.pool, "stark")).toEqual([]);
   });
 
   it("fails the operation for good once no takeover is left", async () => {
@@ -174,5 +202,5 @@ describe("several portals on one control plane", () => {
     } finally {
       await second.close();
     }
-  });
+  }, ENGINE_TIMEOUT_MS);
 });
