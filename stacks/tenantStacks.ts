@@ -108,6 +108,20 @@ export class TenantStacks {
     return this.locks.isBusy(tenantId);
   }
 
+  /**
+   * Refuses (TenantStackNotFoundError, naming the backend) when the tenant has no stack: suspend,
+   * resume and rotate change a deployed tenant, and their `up` on a new empty stack (a worker on the
+   * wrong backend) would create its stores again.
+   */
+  async assertDeployed(tenantId: string): Promise<void> {
+    const name = tenantStackName(tenantId);
+    if (!(await this.workspace.stackNames()).includes(name)) {
+      const error = new TenantStackNotFoundError(name);
+      error.message = `tenant "${tenantId}" has no stack "${name}" in ${this.redact(this.workspace.settings.backendUrl)}; check the workers' PULUMI_BACKEND_URL / FROSTBYTE_STATE_DIR`;
+      throw error;
+    }
+  }
+
   /** Creates the tenant's stack when missing and selects it (stack creation is serialised process-wide). */
   createOrSelect(tenantId: string): Promise<Stack> {
     return this.workspace.createOrSelect(tenantStackName(tenantId));

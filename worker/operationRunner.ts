@@ -51,6 +51,9 @@ export interface Attempt {
   readonly signal: AbortSignal;
 }
 
+/** The kinds that change a deployed tenant: refused when its stack is missing. */
+const DEPLOYED_KINDS: ReadonlySet<string> = new Set(["suspend", "resume", "rotate"]);
+
 /** The kinds whose `up` leaves the stack holding the desired state they read. */
 const APPLYING_KINDS: ReadonlySet<string> = new Set(["provision", "update_config", "rotate", "suspend", "resume", "up"]);
 
@@ -135,6 +138,7 @@ async function perform(deps: RunnerDeps, books: OperationBookkeeping, operation:
   const { registry } = deps;
   const { stacks, reservation } = run;
   const desired = desiredState(tenant, operation.kind);
+  if (DEPLOYED_KINDS.has(operation.kind)) await stacks.assertDeployed(operation.tenantId);
   let outcome: StackOperationOutcome;
   let drift: JsonObject | undefined;
   switch (operation.kind) {

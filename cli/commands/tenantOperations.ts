@@ -1,87 +1,91 @@
 /**
- * `frostbyte tenant rotate|suspend|resume <id>`: drive one tenant's stack (`tenant-{id}`) through
- * the Automation API layer (stacks/), as the portal does, from the registry row. The tenant's state
- * is checked first, before anything is touched; the stack's own write-back records what happened
+ * `frostbyte tenant rotate|suspend|resume <id>`: one operation on a tenant, enqueued on the control
+ * plane's job queue like the portal's (a `frostbyte worker` runs it) and followed here to its end.
+ * The tenant's state is checked first, before anything is touched; a tenant with an operation queued
+ * or running is refused at once; the stack's own write-back records what happened
  * (TENANT_SUSPENDED, TENANT_RESUMED, TENANT_CREDENTIALS_ROTATED), and the command checks that it did.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
 import type pg from "pg";
 import { assertTenantId, operationAllowed, tenantNames, TenantStateConflictError, type TenantOperationKind, type TenantState } from "../../domain";
-import { activeOperationOf, TenantRegistry, type AuditEvent, type Tenant } from "../../controlplane";
-import { beginCredentialRotation, createTenantStacks, desiredStateFromRegistry, loadBaseConfig, tenantStackName, type OperationHooks, type TenantStacks } from "../../stacks";
-import { withPool } from "../controlPlane";
+import { enqueueOperation, getOperation, listProgress, OperationInProgressError, openJobQueue, TenantRegistry, type AuditEvent, type Operation, type Tenant } from "../../controlplane";
+import { beginCredentialRotation, type ProgressEvent } from "../../stacks";
+import { controlDbUrl, withPool } from "../controlPlane";
 import { CliError, type CliIo } from "../io";
-import { BASE_CONFIG_OPTION, baseConfigPath } from "../baseConfig";
 import { cliActor } from "./tenantCreate";
 
 /** The operations of this file; which states allow each is domain/stateOperations.ts's to say. */
 export type TenantOperation = Extract<TenantOperationKind, "rotate" | "suspend" | "resume">;
 
-/** Options every operation takes. */
-export interface TenantOperationOptions {
-  /** The shared stack config file (`--base-config`), else FROSTBYTE_PORTAL_BASE_CONFIG. */
-  readonly baseConfig?: string;
-}
+/** How often the command reads its operation back. */
+const FOLLOW_MS = 500;
 
 /** Refuses an operation the tenant's state does not allow, naming both. */
 export function assertOperationState(tenant: Tenant, operation: TenantOperation): void {
   if (!operationAllowed(tenant.state, operation)) throw new CliError(new TenantStateConflictError(tenant.tenantId, tenant.state, operation).message);
 }
 
-/** Refuses while the portal has an operation queued or running on the tenant (it would hold the stack). */
-async function assertNoPortalOperation(pool: pg.Pool, tenantId: string): Promise<void> {
-  const active = await activeOperationOf(pool, tenantId);
-  if (active) throw new CliError(`tenant "${tenantId}" has a portal operation in progress (${active.kind} ${active.operationId}); try again when it has finished`);
+/** One progress event as a short line (what happens to which resource, then the engine's summary), or nothing. */
+function progressLine(event: ProgressEvent): string | undefined {
+  if (event.type === "resource-finished" || event.type === "resource-failed") {
+    const name = event.urn.slice(event.urn.lastIndexOf("::") + 2);
+    return `  ${event.op}${event.type === "resource-failed" ? " failed" : ""}  ${event.resourceType}  ${name}\n`;
+  }
+  if (event.type === "summary") {
+    const changes = Object.entries(event.resourceChanges).map(([op, count]) => `${op} ${count}`).join(", ");
+    return `  ${event.result} in ${Math.round(event.durationSeconds)} s: ${changes}\n`;
+  }
+  return undefined;
 }
 
-/** Engine progress as short lines on stdout: what happens to which resource, then the engine's summary. */
-function progressHooks(io: CliIo): OperationHooks {
-  return {
-    onProgress: (event) => {
-      if (event.type === "resource-finished" || event.type === "resource-failed") {
-        const name = event.urn.slice(event.urn.lastIndexOf("::") + 2);
-        io.stdout(`  ${event.op}${event.type === "resource-failed" ? " failed" : ""}  ${event.resourceType}  ${name}\n`);
-      } else if (event.type === "summary") {
-        const changes = Object.entries(event.resourceChanges).map(([op, count]) => `${op} ${count}`).join(", ");
-        io.stdout(`  ${event.result} in ${Math.round(event.durationSeconds)} s: ${changes}\n`);
-      }
-    },
-  };
+/** Prints the operation's progress as workers store it, until it has ended; returns it as it ended. */
+async function follow(io: CliIo, pool: pg.Pool, operation: Operation): Promise<Operation> {
+  let after = 0;
+  for (;;) {
+    const current = (await getOperation(pool, operation.operationId)) ?? operation;
+    for (const progress of await listProgress(pool, operation.operationId, after)) {
+      after = progress.seq;
+      const line = progressLine(progress.event as ProgressEvent);
+      if (line) io.stdout(line);
+    }
+    if (current.state === "succeeded" || current.state === "failed") return current;
+    await sleep(FOLLOW_MS);
+  }
 }
 
 /**
- * Everything an operation needs once the tenant's state allows it: checks the id, the base config
- * option and the state (in that order, before anything is touched), then loads and validates the
- * base config and the stack settings, checks that the tenant's stack exists, and runs `work`
- * holding the tenant's reservation.
+ * Checks the id and the tenant's state (before anything is touched), enqueues the operation (with
+ * `prepare`, the registry change it stands for, made while the tenant is claimed) and follows it.
  */
-async function withTenantOperation<T>(
+async function runTenantOperation(
   io: CliIo,
   tenantId: string,
   operation: TenantOperation,
-  options: TenantOperationOptions,
-  work: (context: { registry: TenantRegistry; tenant: Tenant; stacks: TenantStacks; hooks: OperationHooks; reservation: ReturnType<TenantStacks["reserve"]> }) => Promise<T>,
-): Promise<T> {
+  prepare: (registry: TenantRegistry, tenant: Tenant) => Promise<void>,
+  check: (registry: TenantRegistry, ended: Operation) => Promise<void>,
+): Promise<void> {
   const id = assertTenantId(tenantId);
-  const path = baseConfigPath(io, options.baseConfig);
-  return withPool(io, async (pool) => {
+  const url = controlDbUrl(io);
+  await withPool(io, async (pool) => {
     const registry = new TenantRegistry(pool);
-    const tenant = await registry.getTenant(id);
-    assertOperationState(tenant, operation);
-    await assertNoPortalOperation(pool, id);
-    const stacks = createTenantStacks(await loadBaseConfig(path), { env: io.env });
-    // These operations change a deployed tenant: a missing stack means the wrong backend (or a
-    // tenant deployed elsewhere), and `up` on a new empty stack would try to create its stores again.
-    const stackName = tenantStackName(id);
-    if (!(await stacks.workspace.stackNames()).includes(stackName)) {
-      throw new CliError(`tenant "${id}" has no stack "${stackName}" in ${stacks.redact(stacks.workspace.settings.backendUrl)}; check PULUMI_BACKEND_URL / FROSTBYTE_STATE_DIR`);
-    }
-    const reservation = stacks.reserve(id, `${operation} (frostbyte tenant ${operation})`);
+    assertOperationState(await registry.getTenant(id), operation);
+    const queue = await openJobQueue(url, { kind: "producer" });
+    let enqueued: Operation;
     try {
-      return await work({ registry, tenant, stacks, hooks: progressHooks(io), reservation });
+      enqueued = await enqueueOperation(pool, queue, { tenantId: id, kind: operation, actor: cliActor(io) }, async () => {
+        const tenant = await registry.getTenant(id);
+        assertOperationState(tenant, operation);
+        await prepare(registry, tenant);
+      });
+    } catch (error) {
+      if (error instanceof OperationInProgressError) throw new CliError(error.message);
+      throw error;
     } finally {
-      reservation.release();
+      await queue.stop({ graceful: false });
     }
+    io.stdout(`tenant "${id}": ${operation} ${enqueued.operationId} enqueued; a frostbyte worker runs it\n`);
+    await check(registry, await follow(io, pool, enqueued));
   });
 }
 
@@ -93,77 +97,85 @@ async function latestRotationEvent(registry: TenantRegistry, tenantId: string): 
 
 /**
  * Rotates every credential of an ACTIVE tenant: records the next rotation token in the registry,
- * then `up` with it. The stack regenerates the MinIO secret key, the PostgreSQL and Redis passwords
- * and the tenant's age key, re-encrypts the secrets file, updates every store, verifies isolation
- * with the new credentials, and records TENANT_CREDENTIALS_ROTATED.
+ * then `up` with it (on a worker). The stack regenerates the MinIO secret key, the PostgreSQL and
+ * Redis passwords and the tenant's age key, re-encrypts the secrets file, updates every store,
+ * verifies isolation with the new credentials, and records TENANT_CREDENTIALS_ROTATED.
  */
-export async function tenantRotate(io: CliIo, tenantId: string, options: TenantOperationOptions): Promise<void> {
-  await withTenantOperation(io, tenantId, "rotate", options, async ({ registry, tenant, stacks, hooks, reservation }) => {
-    const id = tenant.tenantId;
-    const { tenant: pending, previous, rotation } = await beginCredentialRotation(registry, tenant, cliActor(io));
-    io.stdout(`tenant "${id}": rotating credentials (${previous} -> ${rotation})\n`);
-    try {
-      await stacks.updateConfig(reservation, desiredStateFromRegistry(pending), hooks);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new CliError(
-        `rotation ${rotation} of tenant "${id}" failed: ${message} (the token stays recorded: the next deployment of the tenant applies it; frostbyte tenant rotate ${id} rotates again)`,
+export async function tenantRotate(io: CliIo, tenantId: string): Promise<void> {
+  let rotation = "";
+  let previous = "";
+  await runTenantOperation(
+    io,
+    tenantId,
+    "rotate",
+    async (registry, tenant) => {
+      ({ previous, rotation } = await beginCredentialRotation(registry, tenant, cliActor(io)));
+      io.stdout(`tenant "${tenant.tenantId}": rotating credentials (${previous} -> ${rotation})\n`);
+    },
+    async (registry, ended) => {
+      const id = ended.tenantId;
+      if (ended.state === "failed") {
+        throw new CliError(
+          `rotation ${rotation} of tenant "${id}" failed: ${ended.error ?? "unknown error"} (the token stays recorded: the next deployment of the tenant applies it; frostbyte tenant rotate ${id} rotates again)`,
+        );
+      }
+      const after = await registry.getTenant(id);
+      const event = await latestRotationEvent(registry, id);
+      if (after.credentialRotation !== rotation || event?.details["rotation"] !== rotation) {
+        throw new CliError(`tenant "${id}": the update succeeded but the stack recorded no TENANT_CREDENTIALS_ROTATED for ${rotation}; is the workers' program (bin/) built from this version?`);
+      }
+      const names = tenantNames(id);
+      io.stdout(
+        `tenant "${id}": credentials rotated (${previous} -> ${rotation}): MinIO secret key of ${names.minio.user}, PostgreSQL password of ${names.postgres.role}, ` +
+          `Redis password of ${names.redis.user}, age key; ${names.secretsFile} re-encrypted; TENANT_CREDENTIALS_ROTATED ${event.eventId}\n`,
       );
-    }
-    const after = await registry.getTenant(id);
-    const event = await latestRotationEvent(registry, id);
-    if (after.credentialRotation !== rotation || event?.details["rotation"] !== rotation) {
-      throw new CliError(`tenant "${id}": the update succeeded but the stack recorded no TENANT_CREDENTIALS_ROTATED for ${rotation}; is the program (bin/) built from this version?`);
-    }
-    const names = tenantNames(id);
-    io.stdout(
-      `tenant "${id}": credentials rotated (${previous} -> ${rotation}): MinIO secret key of ${names.minio.user}, PostgreSQL password of ${names.postgres.role}, ` +
-        `Redis password of ${names.redis.user}, age key; ${names.secretsFile} re-encrypted; TENANT_CREDENTIALS_ROTATED ${event.eventId}\n`,
-    );
-  });
+    },
+  );
 }
 
 /** Suspends an ACTIVE tenant (every credential disabled, data kept) or resumes a SUSPENDED one. */
-async function tenantSuspension(io: CliIo, tenantId: string, operation: "suspend" | "resume", options: TenantOperationOptions): Promise<void> {
-  await withTenantOperation(io, tenantId, operation, options, async ({ registry, tenant, stacks, hooks, reservation }) => {
-    const id = tenant.tenantId;
-    const suspended = operation === "suspend";
-    io.stdout(`tenant "${id}": ${suspended ? "suspending" : "resuming"}\n`);
-    const desired = desiredStateFromRegistry(tenant, { suspended });
-    if (suspended) await stacks.suspend(reservation, desired, hooks);
-    else await stacks.resume(reservation, desired, hooks);
-    const wanted: TenantState = suspended ? "SUSPENDED" : "ACTIVE";
-    const after = await registry.getTenant(id);
-    if (after.state !== wanted) throw new CliError(`tenant "${id}": the update succeeded but the tenant is ${after.state}, not ${wanted}`);
-    io.stdout(
-      suspended
-        ? `tenant "${id}" is SUSPENDED: MinIO user disabled, PostgreSQL role NOLOGIN, Redis user off, Qdrant token grant suspended, firewall closed; data kept\n`
-        : `tenant "${id}" is ACTIVE: every credential works again\n`,
-    );
-  });
+async function tenantSuspension(io: CliIo, tenantId: string, operation: "suspend" | "resume"): Promise<void> {
+  const suspended = operation === "suspend";
+  await runTenantOperation(
+    io,
+    tenantId,
+    operation,
+    async (_registry, tenant) => {
+      io.stdout(`tenant "${tenant.tenantId}": ${suspended ? "suspending" : "resuming"}\n`);
+    },
+    async (registry, ended) => {
+      const id = ended.tenantId;
+      if (ended.state === "failed") throw new CliError(`${operation} of tenant "${id}" failed: ${ended.error ?? "unknown error"}`);
+      const wanted: TenantState = suspended ? "SUSPENDED" : "ACTIVE";
+      const after = await registry.getTenant(id);
+      if (after.state !== wanted) throw new CliError(`tenant "${id}": the update succeeded but the tenant is ${after.state}, not ${wanted}`);
+      io.stdout(
+        suspended
+          ? `tenant "${id}" is SUSPENDED: MinIO user disabled, PostgreSQL role NOLOGIN, Redis user off, Qdrant token grant suspended, firewall closed; data kept\n`
+          : `tenant "${id}" is ACTIVE: every credential works again\n`,
+      );
+    },
+  );
 }
 
-export const tenantSuspend = (io: CliIo, tenantId: string, options: TenantOperationOptions) => tenantSuspension(io, tenantId, "suspend", options);
-export const tenantResume = (io: CliIo, tenantId: string, options: TenantOperationOptions) => tenantSuspension(io, tenantId, "resume", options);
+export const tenantSuspend = (io: CliIo, tenantId: string) => tenantSuspension(io, tenantId, "suspend");
+export const tenantResume = (io: CliIo, tenantId: string) => tenantSuspension(io, tenantId, "resume");
 
 /** Registers `rotate`, `suspend` and `resume` under the `tenant` command group. */
 export function registerTenantOperations(tenant: Command, io: CliIo): void {
   tenant
     .command("rotate")
-    .description("rotate every credential of an ACTIVE tenant (MinIO, PostgreSQL, Redis, age key) and re-encrypt its secrets file")
+    .description("rotate every credential of an ACTIVE tenant (MinIO, PostgreSQL, Redis, age key) and re-encrypt its secrets file; a frostbyte worker runs it")
     .argument("<id>", "tenant id")
-    .option(...BASE_CONFIG_OPTION)
-    .action((id: string, options: TenantOperationOptions) => tenantRotate(io, id, options));
+    .action((id: string) => tenantRotate(io, id));
   tenant
     .command("suspend")
-    .description("suspend an ACTIVE tenant: every credential disabled, data kept")
+    .description("suspend an ACTIVE tenant: every credential disabled, data kept; a frostbyte worker runs it")
     .argument("<id>", "tenant id")
-    .option(...BASE_CONFIG_OPTION)
-    .action((id: string, options: TenantOperationOptions) => tenantSuspend(io, id, options));
+    .action((id: string) => tenantSuspend(io, id));
   tenant
     .command("resume")
-    .description("resume a SUSPENDED tenant: every credential enabled again")
+    .description("resume a SUSPENDED tenant: every credential enabled again; a frostbyte worker runs it")
     .argument("<id>", "tenant id")
-    .option(...BASE_CONFIG_OPTION)
-    .action((id: string, options: TenantOperationOptions) => tenantResume(io, id, options));
+    .action((id: string) => tenantResume(io, id));
 }

@@ -1,7 +1,8 @@
 /**
  * `frostbyte tenant rotate|suspend|resume <id>`: every refusal is one line, exit 1, and comes before
- * anything is touched (no token recorded, no event, no stack). Real PostgreSQL; the successful runs
- * against the real engine and stores are in test/e2e/tenantOperations.test.ts.
+ * anything is touched (no token recorded, no event, no operation). Real PostgreSQL; the successful
+ * runs (enqueued, run by a worker, followed) against the real engine and stores are in
+ * test/e2e/tenantOperations.test.ts.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -69,26 +70,22 @@ describe("frostbyte tenant rotate|suspend|resume: refusals", () => {
     ["resume", "pending-one", 'tenant "pending-one" is PENDING; resume needs SUSPENDED'],
   ])("%s %s: the state is checked first and refused in one line", async (operation, id, message) => {
     const before = await snapshot(id);
-    // The base config path does not exist: the state is refused before the file is read.
-    const result = await frostbyte(["tenant", operation, id, "--base-config", join(dir, "missing.yaml")]);
+    const result = await frostbyte(["tenant", operation, id]);
     expect(result).toEqual({ code: 1, stdout: "", stderr: `frostbyte: ${message}\n` });
     expect(await snapshot(id)).toEqual(before);
   });
 
   it("an unknown tenant and a bad id are named", async () => {
-    expect(await frostbyte(["tenant", "rotate", "ghost", "--base-config", baseConfig])).toEqual({ code: 1, stdout: "", stderr: 'frostbyte: tenant "ghost" is not in the registry\n' });
-    const bad = await frostbyte(["tenant", "suspend", "Bad_Id", "--base-config", baseConfig]);
+    expect(await frostbyte(["tenant", "rotate", "ghost"])).toEqual({ code: 1, stdout: "", stderr: 'frostbyte: tenant "ghost" is not in the registry\n' });
+    const bad = await frostbyte(["tenant", "suspend", "Bad_Id"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^frostbyte: tenant id "Bad_Id"[^\n]*\n$/);
   });
 
-  it("without a base config (option or FROSTBYTE_PORTAL_BASE_CONFIG) nothing is read", async () => {
-    const result = await frostbyte(["tenant", "rotate", "acme"]);
-    expect(result).toEqual({
-      code: 1,
-      stdout: "",
-      stderr: "frostbyte: no base config: give --base-config <file> or set FROSTBYTE_PORTAL_BASE_CONFIG (the stack config every tenant stack shares, DESIGN §8, without frostbyte:tenants)\n",
-    });
+  it("without a control plane nothing is touched", async () => {
+    const io = memoryIo({});
+    expect(await runCli(["node", "frostbyte", "tenant", "rotate", "acme"], io)).toBe(1);
+    expect(io.err.join("")).toMatch(/^frostbyte: FROSTBYTE_CONTROL_DB_URL is not set;[^\n]*\n$/);
   });
 
   it("a missing id is a usage error", async () => {
@@ -97,47 +94,15 @@ describe("frostbyte tenant rotate|suspend|resume: refusals", () => {
     expect(result.stderr).toMatch(/missing required argument 'id'/);
   });
 
-  it("an ACTIVE tenant with an unreadable base config or no passphrase: refused before a token is recorded", async () => {
-    const before = await snapshot("acme");
-    expect(await frostbyte(["tenant", "rotate", "acme", "--base-config", join(dir, "missing.yaml")])).toMatchObject({
-      code: 1,
-      stderr: `frostbyte: base config ${join(dir, "missing.yaml")}: ENOENT\n`,
-    });
-    const noPassphrase = await frostbyte(["tenant", "rotate", "acme"], { FROSTBYTE_PORTAL_BASE_CONFIG: baseConfig });
-    expect(noPassphrase.code).toBe(1);
-    expect(noPassphrase.stderr).toMatch(/^frostbyte: PULUMI_CONFIG_PASSPHRASE is not set[^\n]*\n$/);
-    expect(await snapshot("acme")).toEqual(before);
-  });
-
-  it("a bad base config is refused with the key it names", async () => {
-    const bad = join(dir, "bad.yaml");
-    await writeFile(bad, "frostbyte:mode: sideways\n");
-    const result = await frostbyte(["tenant", "suspend", "acme", "--base-config", bad]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^frostbyte: frostbyte:mode: [^\n]*\n$/);
-  });
-
-  it("a tenant without a stack in the backend is refused before a token is recorded (real pulumi stack ls)", async () => {
-    const before = await snapshot("acme");
-    const stateDir = join(dir, "empty-state");
-    const result = await frostbyte(["tenant", "rotate", "acme", "--base-config", baseConfig], { PULUMI_CONFIG_PASSPHRASE: "test-passphrase", FROSTBYTE_STATE_DIR: stateDir, PATH: process.env["PATH"] ?? "" });
-    expect(result).toEqual({
-      code: 1,
-      stdout: "",
-      stderr: `frostbyte: tenant "acme" has no stack "tenant-acme" in file://${stateDir}; check PULUMI_BACKEND_URL / FROSTBYTE_STATE_DIR\n`,
-    });
-    expect(await snapshot("acme")).toEqual(before);
-  });
-
-  it("a tenant with a portal operation in progress is refused", async () => {
+  it("a tenant with an operation queued or running (the portal's, a fleet's) is refused before a token is recorded", async () => {
     const operation = await insertOperation(db.pool, { tenantId: "initech", kind: "update_config", actor: "portal-test" });
     try {
       const before = await snapshot("initech");
-      const result = await frostbyte(["tenant", "rotate", "initech", "--base-config", baseConfig], { PULUMI_CONFIG_PASSPHRASE: "x" });
+      const result = await frostbyte(["tenant", "rotate", "initech"]);
       expect(result).toEqual({
         code: 1,
         stdout: "",
-        stderr: `frostbyte: tenant "initech" has a portal operation in progress (update_config ${operation.operationId}); try again when it has finished\n`,
+        stderr: 'frostbyte: tenant "initech" already has an operation in progress (another operation is queued or running); try again when it has finished\n',
       });
       expect(await snapshot("initech")).toEqual(before);
     } finally {
@@ -146,11 +111,11 @@ describe("frostbyte tenant rotate|suspend|resume: refusals", () => {
   });
 
   it("the built command, run as a process, refuses a suspended tenant's rotation with one line and exit 1", async () => {
-    const result = await cli.run(["tenant", "rotate", "globex", "--base-config", baseConfig], { FROSTBYTE_CONTROL_DB_URL: db.runtimeUrl, PULUMI_CONFIG_PASSPHRASE: "x" });
+    const result = await cli.run(["tenant", "rotate", "globex"], { FROSTBYTE_CONTROL_DB_URL: db.runtimeUrl });
     expect(result).toEqual({ code: 1, stdout: "", stderr: 'frostbyte: tenant "globex" is SUSPENDED; rotate needs ACTIVE\n' });
     const help = await cli.run(["tenant", "--help"]);
-    expect(help.stdout).toMatch(/rotate \[options\] <id>/);
-    expect(help.stdout).toMatch(/suspend \[options\] <id>/);
-    expect(help.stdout).toMatch(/resume \[options\] <id>/);
+    expect(help.stdout).toMatch(/rotate (\[options\] )?<id> +rotate every credential[^\n]*a frostbyte worker runs it/);
+    expect(help.stdout).toMatch(/suspend (\[options\] )?<id>/);
+    expect(help.stdout).toMatch(/resume (\[options\] )?<id>/);
   });
 });

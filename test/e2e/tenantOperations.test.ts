@@ -1,8 +1,9 @@
 /**
- * `frostbyte tenant rotate|suspend|resume` for real: the built command (bin/cli/main.js) drives the
- * tenant's stack (`tenant-{id}`, the stacks layer the portal uses, on a file backend) against real
- * PostgreSQL, Redis and MinIO and the Qdrant and Hetzner doubles; then the portal's deprovision path
- * destroys the tenant while it is SUSPENDED. Run `npm run build` first.
+ * `frostbyte tenant rotate|suspend|resume` for real: the built command (bin/cli/main.js) enqueues
+ * the operation and a `frostbyte worker` process runs it on the tenant's stack (`tenant-{id}`, the
+ * stacks layer, on a file backend) against real PostgreSQL, Redis and MinIO and the Qdrant and
+ * Hetzner doubles, while the command follows it; then the portal's deprovision path destroys the
+ * tenant while it is SUSPENDED. Run `npm run build` first.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -18,6 +19,7 @@ import { baseConfigFromValues, createTenantStacks, desiredStateFromRegistry, ten
 import { minioPolicyExists, minioUserStatus } from "./support/minioAdmin";
 import { localStackConfig, startLocalEnvironment, type LocalEnvironment } from "./support/localEnvironment";
 import { PROJECT_ROOT } from "./support/localStack";
+import { startWorkerProcess, type WorkerProcess } from "./support/workerProcess";
 import { openLiveSessions } from "./support/liveSessions";
 import { leftovers, reach } from "./support/storeChecks";
 
@@ -40,6 +42,7 @@ describe("frostbyte tenant rotate|suspend|resume and the destroy of a suspended 
   let stateDir: string;
   let baseConfigPath: string;
   let stacks: TenantStacks;
+  let worker: WorkerProcess | undefined;
   let endpoints: TenantEndpoints;
   /** Per rotation generation: the tenant's age identity and what its secrets file held. */
   const generations: { ageKey: string; secrets: SecretsDocument; ciphertext: string }[] = [];
@@ -106,9 +109,18 @@ describe("frostbyte tenant rotate|suspend|resume and the destroy of a suspended 
       reservation.release();
     }
     endpoints = (await outputs()).endpoints;
+    // The commands enqueue; a worker on the same backend runs their operations.
+    worker = await startWorkerProcess(PROJECT_ROOT, baseConfigPath, {
+      ...process.env,
+      FROSTBYTE_CONTROL_DB_URL: env.controlPlane.runtimeUrl,
+      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      FROSTBYTE_STATE_DIR: stateDir,
+      FROSTBYTE_DRIFT_SCHEDULE: "off",
+    });
   });
 
   afterAll(async () => {
+    await worker?.stop();
     if (stacks && (await stacks.workspace.stackNames().catch((): string[] => [])).includes(tenantStackName(ID))) {
       const stack = await stacks.createOrSelect(ID);
       await stack.destroy().catch(() => undefined);
@@ -130,14 +142,14 @@ describe("frostbyte tenant rotate|suspend|resume and the destroy of a suspended 
 
   it("frostbyte tenant resume of an ACTIVE tenant is refused in one line, and nothing changes", async () => {
     const before = await env.controlPlane.registry.listEvents(ID);
-    expect(await frostbyte(["tenant", "resume", ID, "--base-config", baseConfigPath])).toEqual({ code: 1, stdout: "", stderr: `frostbyte: tenant "${ID}" is ACTIVE; resume needs SUSPENDED\n` });
+    expect(await frostbyte(["tenant", "resume", ID])).toEqual({ code: 1, stdout: "", stderr: `frostbyte: tenant "${ID}" is ACTIVE; resume needs SUSPENDED\n` });
     expect(await env.controlPlane.registry.listEvents(ID)).toEqual(before);
   });
 
   it("frostbyte tenant rotate: every credential and the age key are new, the old ones are refused, TENANT_CREDENTIALS_ROTATED is recorded", async () => {
     const eventsBefore = (await env.controlPlane.registry.listEvents(ID)).length;
     const sessions = await openLiveSessions(env, credentialsOf(generations[0]!.secrets), names.postgres.database, names.redis.keyPattern.slice(1, -1));
-    const run = await frostbyte(["tenant", "rotate", ID, "--base-config", baseConfigPath]);
+    const run = await frostbyte(["tenant", "rotate", ID]);
     expect(run.code, run.stderr).toBe(0);
     // Sessions opened with the old credentials are cut, not only new logins refused.
     expect(await sessions.stillWork()).toEqual({ redis: false, postgres: false });
@@ -200,7 +212,7 @@ describe("frostbyte tenant rotate|suspend|resume and the destroy of a suspended 
   });
 
   it("frostbyte tenant suspend: every credential refused, the secrets file and the token unchanged", async () => {
-    const run = await frostbyte(["tenant", "suspend", ID, "--base-config", baseConfigPath]);
+    const run = await frostbyte(["tenant", "suspend", ID]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.trim().split("\n").at(-1)).toBe(`tenant "${ID}" is SUSPENDED: MinIO user disabled, PostgreSQL role NOLOGIN, Redis user off, Qdrant token grant suspended, firewall closed; data kept`);
     const current = generations[1]!;
@@ -213,12 +225,12 @@ describe("frostbyte tenant rotate|suspend|resume and the destroy of a suspended 
 
   it("frostbyte tenant rotate of a SUSPENDED tenant is refused in one line before anything is touched", async () => {
     const before = await env.controlPlane.registry.getTenant(ID);
-    expect(await frostbyte(["tenant", "rotate", ID, "--base-config", baseConfigPath])).toEqual({ code: 1, stdout: "", stderr: `frostbyte: tenant "${ID}" is SUSPENDED; rotate needs ACTIVE\n` });
+    expect(await frostbyte(["tenant", "rotate", ID])).toEqual({ code: 1, stdout: "", stderr: `frostbyte: tenant "${ID}" is SUSPENDED; rotate needs ACTIVE\n` });
     expect(await env.controlPlane.registry.getTenant(ID)).toEqual(before);
   });
 
   it("frostbyte tenant resume: the rotated credentials work again", async () => {
-    const run = await frostbyte(["tenant", "resume", ID, "--base-config", baseConfigPath]);
+    const run = await frostbyte(["tenant", "resume", ID]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.trim().split("\n").at(-1)).toBe(`tenant "${ID}" is ACTIVE: every credential works again`);
     expect(await env.controlPlane.registry.getTenant(ID)).toMatchObject({ state: "ACTIVE", credentialRotation: "r2" });
@@ -227,7 +239,7 @@ describe("frostbyte tenant rotate|suspend|resume and the destroy of a suspended 
   });
 
   it("the portal's deprovision of a SUSPENDED tenant (pulumi destroy, then the stack removed) succeeds and leaves nothing", async () => {
-    expect((await frostbyte(["tenant", "suspend", ID, "--base-config", baseConfigPath])).code).toBe(0);
+    expect((await frostbyte(["tenant", "suspend", ID])).code).toBe(0);
     expect((await env.controlPlane.registry.getTenant(ID)).state).toBe("SUSPENDED");
     expect(await minioUserStatus(env, names.minio.user)).toBe("disabled");
 

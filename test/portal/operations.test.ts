@@ -158,6 +158,14 @@ describe("the other operations", () => {
 
     await h.db.registry.transition("globex", "PROVISIONING", { actor: "test" });
     await h.db.registry.transition("globex", "ACTIVE", { actor: "test" });
+    // Suspend changes a deployed tenant: without its stack in the workers' backend it is refused, and nothing changes.
+    const undeployed = await h.send("POST", "/tenants/globex/suspend", { token: h.adminToken });
+    expect(await h.finished(undeployed.json<OperationView>().operationId)).toMatchObject({
+      state: "failed",
+      error: `tenant "globex" has no stack "tenant-globex" in file://${h.view.stateDir}; check the workers' PULUMI_BACKEND_URL / FROSTBYTE_STATE_DIR`,
+      result: { tenantState: "ACTIVE" },
+    });
+    await h.stacks.createOrSelect("globex");
     const suspend = await h.send("POST", "/tenants/globex/suspend", { token: h.adminToken });
     expect(suspend.statusCode).toBe(202);
     const done = await h.finished(suspend.json<OperationView>().operationId);

@@ -34,6 +34,9 @@ export class EngineFreeStacks implements OperationStacks {
   resume = (): Promise<never> => this.refused();
   deprovision = (): Promise<never> => this.refused();
 
+  /** The double keeps no stacks: every tenant counts as deployed, and its operation fails at once anyway. */
+  assertDeployed = (): Promise<void> => Promise.resolve();
+
   /** A takeover clears a stale lock; the double has no stacks, so there is none. */
   cancelStaleUpdate = (): Promise<void> => Promise.resolve();
 

@@ -30,6 +30,7 @@ export function blockingStacks(): OperationStacks {
     deprovision: base.deprovision,
     cancelStaleUpdate: base.cancelStaleUpdate,
     previewRefreshed: base.previewRefreshed,
+    assertDeployed: base.assertDeployed,
     preview: (_reservation: TenantReservation, _desired: TenantDesiredState, hooks: OperationHooks = {}) => blockUntilCancelled(hooks),
   };
 }
