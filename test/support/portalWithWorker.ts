@@ -63,37 +63,9 @@ export interface PortalWithWorker extends Portal {
   readonly worker: WorkerOfTest;
 }
 
-export async function openPortalWithWorker(
-  controlDbUrl: string,
-  options: TestPortalOptions & { readonly stacks: OperationStacks; readonly workerGraceMs?: number; readonly workerSettings?: WorkerSettings },
-): Promise<PortalWithWorker> {
-  const { stacks, workerGraceMs, workerSettings, ...portalOptions } = options;
-  const worker = await startTestWorker(options.pool, controlDbUrl, stacks, workerSettings);
-  const portal = await openTestPortal(controlDbUrl, portalOptions).catch(async (error: unknown) => {
-    await worker.close(0);
-    throw error;
-  });
-  return {
-    app: portal.app,
-    worker,
-    close: async () => {
-      try {
-        await portal.close();
-      } finally {
-        await worker.close(workerGraceMs);
-      }
-    },
-  };
-}
-
-/** A listening portal (startPortal, its own pool) and a worker in this process. */
-export async function startPortalWithWorker(
-  pool: pg.Pool,
-  options: Parameters<typeof startPortal>[0] & { readonly stacks: OperationStacks; readonly workerGraceMs?: number },
-): Promise<RunningPortal & { readonly worker: WorkerOfTest }> {
-  const { stacks, workerGraceMs, ...portalOptions } = options;
-  const worker = await startTestWorker(pool, options.controlDbUrl, stacks);
-  const portal = await startPortal(portalOptions).catch(async (error: unknown) => {
+/** Starts the worker, then the portal (`open`); the result closes the portal, then the worker. */
+async function withWorker<P extends Portal>(worker: WorkerOfTest, open: () => Promise<P>, workerGraceMs: number | undefined): Promise<P & { readonly worker: WorkerOfTest }> {
+  const portal = await open().catch(async (error: unknown) => {
     await worker.close(0);
     throw error;
   });
@@ -108,4 +80,23 @@ export async function startPortalWithWorker(
       }
     },
   };
+}
+
+export async function openPortalWithWorker(
+  controlDbUrl: string,
+  options: TestPortalOptions & { readonly stacks: OperationStacks; readonly workerGraceMs?: number; readonly workerSettings?: WorkerSettings },
+): Promise<PortalWithWorker> {
+  const { stacks, workerGraceMs, workerSettings, ...portalOptions } = options;
+  const worker = await startTestWorker(options.pool, controlDbUrl, stacks, workerSettings);
+  return withWorker(worker, () => openTestPortal(controlDbUrl, portalOptions), workerGraceMs);
+}
+
+/** A listening portal (startPortal, its own pool) and a worker in this process. */
+export async function startPortalWithWorker(
+  pool: pg.Pool,
+  options: Parameters<typeof startPortal>[0] & { readonly stacks: OperationStacks; readonly workerGraceMs?: number },
+): Promise<RunningPortal & { readonly worker: WorkerOfTest }> {
+  const { stacks, workerGraceMs, ...portalOptions } = options;
+  const worker = await startTestWorker(pool, options.controlDbUrl, stacks);
+  return withWorker(worker, () => startPortal(portalOptions), workerGraceMs);
 }
