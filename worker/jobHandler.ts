@@ -52,8 +52,8 @@ export interface JobHandlerDeps extends RunnerDeps {
  */
 async function lostAttempts(deps: JobHandlerDeps, operationId: string): Promise<string[]> {
   const quietMs = (deps.heartbeatSeconds + deps.cancelGraceSeconds) * 1000;
-  const gone = (attempt: OpenAttempt): boolean =>
-    attempt.workerId === deps.workerId ? !deps.running.has(operationId) : attempt.workerStopped || attempt.silentMs >= quietMs;
+  // This worker runs each operation once at a time (handleOperationJob): an attempt of its own is one it no longer runs.
+  const gone = (attempt: OpenAttempt): boolean => attempt.workerId === deps.workerId || attempt.workerStopped || attempt.silentMs >= quietMs;
   for (;;) {
     const open = await openAttemptsOf(deps.pool, operationId);
     if (open.every(gone)) break;
