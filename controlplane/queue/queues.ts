@@ -5,6 +5,8 @@ import { DRIFT_SWEEP_QUEUE, OPERATIONS_QUEUE } from "./names";
 
 /** Time a job may stay active beyond its operation's deadline and cancel grace: the worker's own bookkeeping. */
 const BOOKKEEPING_MARGIN_SECONDS = 300;
+/** pg-boss's longest expiration (24 hours); a longer deadline is still kept by the worker itself. */
+const MAX_EXPIRE_SECONDS = 24 * 3600;
 
 /** The queues of the job queue, for these worker settings and operation time bounds. */
 export function queueDefinitions(
@@ -20,7 +22,7 @@ export function queueDefinitions(
       // A retry is a takeover only: an operation that fails settles itself and completes its job.
       retryLimit: worker.takeovers + 1,
       retryDelay: 0,
-      expireInSeconds: bounds.deadlineSeconds + bounds.cancelGraceSeconds + BOOKKEEPING_MARGIN_SECONDS,
+      expireInSeconds: Math.min(bounds.deadlineSeconds + bounds.cancelGraceSeconds + BOOKKEEPING_MARGIN_SECONDS, MAX_EXPIRE_SECONDS),
       notify: true,
     },
     // At most one sweep queued or running: a slow sweep never piles up behind itself.
