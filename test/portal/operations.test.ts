@@ -199,7 +199,7 @@ describe("the other operations", () => {
     expect(last).toMatchObject({ eventType: "TENANT_DEPROVISIONED", actor: "worker", details: { from: "PENDING", to: "DEPROVISIONED", note: "the tenant had no stack; nothing to destroy" } });
   });
 
-  it("when the program cannot reach the control plane, the portal records the failed provisioning itself", async () => {
+  it("when the program cannot reach the control plane, the worker records the failed provisioning itself", async () => {
     // Same engine and program, but the stack's frostbyte:controlPlaneDbUrl is a closed port: neither
     // the start marker nor the error hook can write to the registry.
     await h.restartWorker(newTenantStacks(h.view, `postgres://frostbyte:test-only@${CLOSED}/frostbyte`));
