@@ -8,10 +8,11 @@ import type { TenantState } from "./lifecycle";
 
 /**
  * The operations on one tenant's stack, as the portal, the job queue and the operations table name
- * them. `drift` (preview after a refresh, nothing saved) and `up` (to the registry's desired state)
- * are the fleet's and the drift schedule's jobs; the portal offers the others.
+ * them. `drift` (preview after a refresh, nothing saved), `up` (to the registry's desired state) and
+ * `repair` (the same `up` after a refresh, so changes made by hand are undone too) are the fleet's and
+ * the drift schedule's jobs; the portal offers the others.
  */
-export const TENANT_OPERATION_KINDS = ["provision", "preview", "update_config", "suspend", "resume", "deprovision", "rotate", "drift", "up"] as const;
+export const TENANT_OPERATION_KINDS = ["provision", "preview", "update_config", "suspend", "resume", "deprovision", "rotate", "drift", "up", "repair"] as const;
 /** What an operation does to the tenant's stack. */
 export type TenantOperationKind = (typeof TENANT_OPERATION_KINDS)[number];
 
@@ -26,12 +27,12 @@ export type StateOperation = TenantOperationKind | "fleet";
  */
 export const STATE_ALLOWS: Readonly<Record<TenantState, readonly StateOperation[]>> = {
   PENDING: ["provision", "preview", "update_config", "deprovision"],
-  PROVISIONING: ["fleet", "drift", "up"],
-  ACTIVE: ["preview", "update_config", "suspend", "rotate", "deprovision", "fleet", "drift", "up"],
-  SUSPENDED: ["preview", "update_config", "resume", "deprovision", "fleet", "drift", "up"],
+  PROVISIONING: ["fleet", "drift", "up", "repair"],
+  ACTIVE: ["preview", "update_config", "suspend", "rotate", "deprovision", "fleet", "drift", "up", "repair"],
+  SUSPENDED: ["preview", "update_config", "resume", "deprovision", "fleet", "drift", "up", "repair"],
   DEPROVISIONING: [],
   DEPROVISIONED: [],
-  FAILED: ["preview", "update_config", "deprovision", "fleet", "drift", "up"],
+  FAILED: ["preview", "update_config", "deprovision", "fleet", "drift", "up", "repair"],
 };
 
 /** Whether a tenant in `state` allows `operation`. */

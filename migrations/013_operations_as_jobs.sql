@@ -1,8 +1,8 @@
 -- Operations as jobs (issue #15): any number of `frostbyte worker` processes take operations from
 -- the job queue (pg-boss, in its own schema, installed by controlplane/queue/install.ts right after
 -- these migrations) and run them; any number of portals enqueue them and stream their progress.
--- * Two new kinds: `drift` (preview after a refresh; the fleet's and the drift schedule's) and `up`
---   (to the registry's desired state; the fleet's).
+-- * Three new kinds: `drift` (preview after a refresh; the fleet's and the drift schedule's), `up`
+--   (to the registry's desired state; the fleet's) and `repair` (`up` after a refresh; `fleet up --refresh`).
 -- * workers: one row per worker process, its heartbeat and the state backend it runs stacks on.
 -- * operations.worker_id / attempt: who runs the operation now, and how many times it was started.
 --   A worker that stopped answering loses its job to another, which starts the next attempt.
@@ -14,7 +14,7 @@
 -- Up Migration
 ALTER TABLE operations DROP CONSTRAINT operations_kind_known;
 ALTER TABLE operations ADD CONSTRAINT operations_kind_known
-  CHECK (kind IN ('provision', 'preview', 'update_config', 'suspend', 'resume', 'deprovision', 'rotate', 'drift', 'up'));
+  CHECK (kind IN ('provision', 'preview', 'update_config', 'suspend', 'resume', 'deprovision', 'rotate', 'drift', 'up', 'repair'));
 
 CREATE TABLE workers (
   worker_id     TEXT        PRIMARY KEY,

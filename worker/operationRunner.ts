@@ -35,7 +35,7 @@ export interface RunnerDeps {
   /** This worker. */
   readonly workerId: string;
   /**
-   * Called after an `up` of the operation (provision, update_config, rotate, suspend, resume, up)
+   * Called after an `up` of the operation (provision, update_config, rotate, suspend, resume, up, repair)
    * succeeded, with the desired state it applied, before the operation is marked succeeded.
    */
   readonly onApplied?: (operation: Operation, desired: TenantDesiredState) => Promise<void>;
@@ -55,7 +55,7 @@ export interface Attempt {
 const DEPLOYED_KINDS: ReadonlySet<string> = new Set(["suspend", "resume", "rotate"]);
 
 /** The kinds whose `up` leaves the stack holding the desired state they read. */
-const APPLYING_KINDS: ReadonlySet<string> = new Set(["provision", "update_config", "rotate", "suspend", "resume", "up"]);
+const APPLYING_KINDS: ReadonlySet<string> = new Set(["provision", "update_config", "rotate", "suspend", "resume", "up", "repair"]);
 
 /** Longest error text stored with an operation or in an audit event. */
 const MAX_ERROR_LENGTH = 2000;
@@ -149,6 +149,9 @@ async function perform(deps: RunnerDeps, books: OperationBookkeeping, operation:
     case "rotate":
     case "up":
       outcome = await stacks.updateConfig(reservation, desired, hooks);
+      break;
+    case "repair":
+      outcome = await stacks.updateRefreshed(reservation, desired, hooks);
       break;
     case "preview":
       outcome = await stacks.preview(reservation, desired, hooks);

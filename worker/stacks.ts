@@ -10,7 +10,7 @@ import type { TenantStacks } from "../stacks";
  */
 export type OperationStacks = Pick<
   TenantStacks,
-  "reserve" | "assertDeployed" | "provision" | "updateConfig" | "preview" | "previewRefreshed" | "suspend" | "resume" | "deprovision" | "cancelStaleUpdate" | "redact"
+  "reserve" | "assertDeployed" | "provision" | "updateConfig" | "updateRefreshed" | "preview" | "previewRefreshed" | "suspend" | "resume" | "deprovision" | "cancelStaleUpdate" | "redact"
 > &
   Partial<Pick<TenantStacks, "timeBounds">>;
 

@@ -47,6 +47,8 @@ export interface FleetCommandOptions {
   readonly baseConfig?: string;
   /** `preview` only: run every tenant, also those unchanged since their last up. */
   readonly full?: boolean;
+  /** `up` only: refresh each stack's state from the stores first, so drift is repaired too (operation kind `repair`). */
+  readonly refresh?: boolean;
 }
 
 export function parseConcurrency(text: string): number {
@@ -104,7 +106,7 @@ export async function fleet(io: CliIo, command: FleetCommand, options: FleetComm
     let ran: TenantReport[] = [];
     try {
       if (queue !== undefined) {
-        const kind = FLEET_OPERATION_KINDS[command];
+        const kind = command === "up" && options.refresh === true ? "repair" : FLEET_OPERATION_KINDS[command];
         ran = await withInterrupt(io, (signal) =>
           runFleetOnQueue(
             command,
@@ -148,6 +150,7 @@ export function registerFleetCommands(program: Command, io: CliIo): void {
       .option("--concurrency <n>", `at most this many of the run's operations queued or running at once, 1–${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY})`)
       .option(...BASE_CONFIG_OPTION);
     if (command === "preview") sub.option("--full", "run every tenant's preview, also those unchanged since their last up");
+    if (command === "up") sub.option("--refresh", "read every stack's state back from the stores first, so changes made by hand (drift) are repaired too");
     sub.action(async (options: FleetCommandOptions, self: Command) => {
       const exit = await fleet(io, command, options);
       if (exit.code !== 0) self.error(`frostbyte: ${exit.message ?? `fleet ${command} failed`}`, { exitCode: exit.code, code: `frostbyte.fleet.${exit.code === 2 ? "drifted" : "failed"}` });

@@ -186,16 +186,20 @@ describe("frostbyte fleet on deployed tenants (real engine, real stores)", () =>
     expect(row(preview, "acme")[1]).toBe("unchanged");
   });
 
-  it("fleet up: a plain up does not see the drift, while a tenant whose stack is locked by another process is reported busy (exit 1)", async () => {
+  it("fleet up: a plain up does not see the drift, while a tenant whose stack is locked by another process is reported busy (exit 1); up --refresh repairs it", async () => {
     await killedUpLeavesLock("tenant-globex");
     const up = await frostbyte("fleet", "up", "--concurrency", "1");
     expect(up.code, up.stderr).toBe(1);
     expect(row(up, "acme").slice(0, 3)).toEqual(["acme", "unchanged", "0"]);
     expect(row(up, "globex")).toEqual(["globex", "failed", "-", expect.stringMatching(new RegExp(`^${DURATION}$`)), "busy: locked by another process"]);
     expect(up.stderr.trimEnd().split("\n").at(-1)).toBe("frostbyte: fleet up: of 2 tenants, 1 failed (globex)");
-    // Repairing drift needs `up --refresh`, which the job queue has no operation kind for yet: undone by hand.
     expect(await connectionLimit("acme")).toBe(3);
-    await env.postgres.query("ALTER ROLE tenant_acme_app CONNECTION LIMIT 20");
+    // `up --refresh` (operation kind `repair`) reads the stores back first: the drift is repaired.
+    const repair = await frostbyte("fleet", "up", "--refresh", "--concurrency", "1");
+    expect(row(repair, "acme").slice(0, 3)).toEqual(["acme", "changed", "1"]);
+    expect(await connectionLimit("acme")).toBe(20);
+    const kinds = await env.controlPlane.pool.query<{ kind: string }>("SELECT kind FROM operations WHERE tenant_id = 'acme' ORDER BY created_at DESC LIMIT 1");
+    expect(kinds.rows).toEqual([{ kind: "repair" }]);
     expect((await env.controlPlane.registry.getTenant("acme")).state).toBe("ACTIVE");
     expect((await env.controlPlane.registry.getTenant("globex")).state).toBe("ACTIVE");
 
@@ -309,7 +313,7 @@ describe("frostbyte fleet on deployed tenants (real engine, real stores)", () =>
     expect(after.stderr).toContain("fleet preview: 0 of 4 registry tenants, concurrency 4; 2 unchanged since their last up, not run (--full runs them)\n");
   });
 
-  it("a Redis ACL user and a Qdrant collection deleted by hand are drift (their providers read them back)", async () => {
+  it("a Redis ACL user and a Qdrant collection deleted by hand are drift (their providers read them back); up --refresh recreates both", async () => {
     const redisAdmin = createClient({ url: env.redis.url, username: env.redis.adminUser, password: env.redis.adminPassword });
     await redisAdmin.connect();
     const qdrantAdmin = new QdrantClient({ url: env.qdrant.url, apiKey: env.qdrantApiKey, checkCompatibility: false });
@@ -323,7 +327,13 @@ describe("frostbyte fleet on deployed tenants (real engine, real stores)", () =>
       // The two are created again; the verification and completion that name their ids are updated.
       expect(drift.stderr).toMatch(/^acme: drifted \(\d+ changes: [^)]*create 2[^)]*\) in \d/m);
       expect(row(drift, "globex").slice(0, 3)).toEqual(["globex", "unchanged", "0"]);
-      // Their repair, `fleet up --refresh`, waits for an operation kind of the job queue that refreshes first.
+
+      const up = await frostbyte("fleet", "up", "--refresh");
+      expect(up.code, up.stderr).toBe(0);
+      expect(row(up, "acme").slice(0, 2)).toEqual(["acme", "changed"]);
+      expect(await redisAdmin.sendCommand<string[]>(["ACL", "USERS"])).toContain("tenant-acme");
+      expect((await qdrantAdmin.collectionExists("tenant_acme")).exists).toBe(true);
+      expect((await frostbyte("fleet", "drift")).code).toBe(0);
     } finally {
       await redisAdmin.close();
     }

@@ -28,6 +28,7 @@ export class EngineFreeStacks implements OperationStacks {
 
   provision = (): Promise<never> => this.refused();
   updateConfig = (): Promise<never> => this.refused();
+  updateRefreshed = (): Promise<never> => this.refused();
   preview = (): Promise<never> => this.refused();
   previewRefreshed = (): Promise<never> => this.refused();
   suspend = (): Promise<never> => this.refused();

@@ -25,6 +25,7 @@ export function blockingStacks(): OperationStacks {
     redact: base.redact,
     provision: base.provision,
     updateConfig: base.updateConfig,
+    updateRefreshed: base.updateRefreshed,
     suspend: base.suspend,
     resume: base.resume,
     deprovision: base.deprovision,
