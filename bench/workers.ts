@@ -272,6 +272,8 @@ async function main(): Promise<void> {
     await writeFile(baseConfigFile, stringify(values), { mode: 0o600 });
     // The stacks on Pulumi's PostgreSQL DIY backend, in a database of the environment's server (Pulumi takes postgres://, not postgresql://).
     await env.postgres.createDatabase("pulumi_state");
+    // Closed to PUBLIC like every non-tenant database of the stores' server: a tenant's isolation check fails otherwise.
+    await env.postgres.query("REVOKE ALL ON DATABASE pulumi_state FROM PUBLIC");
     const stateUrl = new URL(env.postgres.url("pulumi_state"));
     stateUrl.protocol = "postgres:";
     stateUrl.searchParams.set("sslmode", "disable");
