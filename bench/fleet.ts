@@ -17,19 +17,19 @@
  * a temp project directory so a rebuild during the run changes nothing; state goes to a temp file
  * backend. Nothing is written into the repository.
  */
-import { cp, copyFile, mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
-import { loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { mkdir, rm } from "node:fs/promises";
+import { loadavg } from "node:os";
+import { join } from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import pLimit from "p-limit";
 import { changeCount } from "../fleet";
-import { baseConfigFromValues, createTenantStacks, desiredStateFromRegistry, POLICY_PACK_FOLDER, runWithPolicyPack, type PolicyRunEngineOptions, type StackOperationOutcome, type TenantStacks } from "../stacks";
+import { baseConfigFromValues, createTenantStacks, desiredStateFromRegistry, runWithPolicyPack, type PolicyRunEngineOptions, type StackOperationOutcome, type TenantStacks } from "../stacks";
 import { localStackConfig, startLocalEnvironment, type LocalEnvironment } from "../test/e2e/support/localEnvironment";
 import { setStackConfig } from "../test/e2e/support/localStack";
 import { ensureEngine } from "../test/stacks/support/engine";
+import { copyBuiltProject } from "./projectCopy";
 import { median, seconds as secs, table, timed } from "./stats";
 
-const REPO_ROOT = resolve(__dirname, "../..");
 const PASSPHRASE = "frostbyte-bench-fleet";
 /** Tenants deployed at once while the fleet grows (2 cores: more only queue). */
 const DEPLOY_CONCURRENCY = 3;
@@ -60,16 +60,9 @@ async function checked<T>(what: string, workDir: string, run: (engine: PolicyRun
 
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
-/** A temp project directory: Pulumi.yaml, package.json, the policy pack, a copy of the built program (and pack), node_modules linked. */
+/** A copy of the built project (bench/projectCopy.ts) with a state directory beside it. */
 async function projectDir(): Promise<{ root: string; workDir: string; stateDir: string }> {
-  const root = await mkdtemp(join(tmpdir(), "frostbyte-bench-fleet-"));
-  const workDir = join(root, "project");
-  await cp(join(REPO_ROOT, "bin"), join(workDir, "bin"), { recursive: true });
-  await copyFile(join(REPO_ROOT, "Pulumi.yaml"), join(workDir, "Pulumi.yaml"));
-  await copyFile(join(REPO_ROOT, "package.json"), join(workDir, "package.json"));
-  await mkdir(join(workDir, POLICY_PACK_FOLDER));
-  for (const file of ["PulumiPolicy.yaml", "package.json"]) await copyFile(join(REPO_ROOT, POLICY_PACK_FOLDER, file), join(workDir, POLICY_PACK_FOLDER, file));
-  await symlink(join(REPO_ROOT, "node_modules"), join(workDir, "node_modules"), "dir");
+  const { root, workDir } = await copyBuiltProject("frostbyte-bench-fleet-");
   const stateDir = join(root, "state");
   await mkdir(stateDir);
   return { root, workDir, stateDir };
