@@ -35,6 +35,7 @@ export {
 } from "./progress";
 export { baseConfigRedactor, REDACTED, redactor } from "./redact";
 export { BACKEND_URL_ENV, backendUrlProblem, ensureStateDir, findProjectDir, PASSPHRASE_ENV, pulumiEnv, STATE_DIR_ENV, stackSettingsFromEnv, type StackSettings, type StackSettingsOptions } from "./settings";
+export { openStateBackend } from "./stateBackend";
 export { tenantStackName, TENANT_STACK_PREFIX } from "./stackName";
 export { tenantStackConfig, type TenantDesiredState } from "./tenantStackConfig";
 export { TenantStacks, type DeprovisionOutcome, type OperationHooks, type StackOperationOutcome, type TenantStackOutputs } from "./tenantStacks";

@@ -41,6 +41,8 @@ export interface WorkerOptions {
   readonly timeBounds: OperationTimeBounds;
   /** The state backend's URL (credentials are never stored). */
   readonly stateBackendUrl: string;
+  /** Opens the state backend once, while the worker registers (stacks/stateBackend.ts); none by default. */
+  readonly openStateBackend?: () => Promise<void>;
   readonly stacksForJob: JobStacksFactory;
   readonly log: RunnerLog & { info(details: object, message: string): void };
   /** The drift schedule (cron), or undefined for none. */
@@ -66,7 +68,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { pool, settings, log } = options;
   const host = hostname();
   const workerId = options.workerId ?? `${host}:${process.pid}:${randomBytes(3).toString("hex")}`;
-  await registerWorker(pool, { workerId, host, pid: process.pid, stateBackend: stateBackendIdentity(options.stateBackendUrl) }, settings.heartbeatSeconds);
+  await registerWorker(pool, { workerId, host, pid: process.pid, stateBackend: stateBackendIdentity(options.stateBackendUrl) }, settings.heartbeatSeconds, options.openStateBackend);
   const stopping = new AbortController();
   let boss: PgBoss | undefined;
   // Every handler in flight, so that close() can wait for them itself.

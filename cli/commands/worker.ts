@@ -9,7 +9,7 @@
 import type { Command } from "commander";
 import { createControlPlanePool, describeDriftSchedule, driftScheduleSetting } from "../../controlplane";
 import { workerSettings } from "../../domain";
-import { baseConfigRedactor, loadBaseConfig, JOB_DIR_ENV, stackSettingsFromEnv } from "../../stacks";
+import { baseConfigRedactor, loadBaseConfig, JOB_DIR_ENV, openStateBackend, stackSettingsFromEnv } from "../../stacks";
 import { appliedDeploymentRecorder } from "../../stacks/appliedDeployments";
 import { jobStacksFactory, startWorker } from "../../worker";
 import { BASE_CONFIG_OPTION, baseConfigPath } from "../baseConfig";
@@ -47,6 +47,7 @@ export async function worker(io: CliIo, options: WorkerCommandOptions): Promise<
       settings,
       timeBounds: stackSettings.timeBounds,
       stateBackendUrl: stackSettings.backendUrl,
+      openStateBackend: () => openStateBackend(stackSettings, redact),
       stacksForJob: jobStacksFactory(base, stackSettings, io.env[JOB_DIR_ENV]),
       log: { error: line("error"), warn: line("warn"), info: line("info") },
       redact,

@@ -79,12 +79,22 @@ export function backendConflict(me: { readonly host: string; readonly stateBacke
   return undefined;
 }
 
-/** Registers the worker, or throws WorkerBackendConflictError; one registration at a time. */
-export async function registerWorker(pool: pg.Pool, me: { readonly workerId: string; readonly host: string; readonly pid: number; readonly stateBackend: string }, heartbeatSeconds: number): Promise<WorkerRecord> {
+/**
+ * Registers the worker, or throws WorkerBackendConflictError; one registration at a time, across
+ * every host. `whileRegistering` runs inside that lock, once the backend is known to be allowed:
+ * a worker opens its state backend there, so no two workers ever initialise an empty one at once.
+ */
+export async function registerWorker(
+  pool: pg.Pool,
+  me: { readonly workerId: string; readonly host: string; readonly pid: number; readonly stateBackend: string },
+  heartbeatSeconds: number,
+  whileRegistering: () => Promise<void> = async () => undefined,
+): Promise<WorkerRecord> {
   return withTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('frostbyte:worker-registration'))");
     const conflict = backendConflict(me, await liveWorkers(client, heartbeatSeconds));
     if (conflict) throw new WorkerBackendConflictError(`this worker may not start: ${conflict}`);
+    await whileRegistering();
     const result = await client.query<WorkerRow>(`INSERT INTO workers (worker_id, host, pid, state_backend) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`, [
       me.workerId,
       me.host,

@@ -73,3 +73,37 @@ describe("registration", () => {
     ).rejects.toThrow(/workers_backend_without_credentials/);
   });
 });
+
+describe("opening the state backend while registering", () => {
+  it("runs one worker's opening at a time, across every worker starting at once", async () => {
+    const spans: { start: number; end: number }[] = [];
+    const opening = async () => {
+      const start = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      spans.push({ start, end: Date.now() });
+    };
+    await Promise.all(
+      ["a", "b", "c"].map((host) => registerWorker(db.pool, { workerId: `open-${host}:1:x`, host: `open-${host}`, pid: 1, stateBackend: "postgres://db/state" }, 10, opening)),
+    );
+    expect(spans).toHaveLength(3);
+    spans.sort((x, y) => x.start - y.start);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]!.start).toBeGreaterThanOrEqual(spans[i - 1]!.end);
+  });
+
+  it("does not open it for a worker that may not start, and a failed opening registers nothing", async () => {
+    await registerWorker(db.pool, { workerId: "shared-a:1:x", host: "shared-a", pid: 1, stateBackend: "postgres://db/state" }, 10);
+    let opened = false;
+    await expect(
+      registerWorker(db.pool, { workerId: "other-b:1:x", host: "other-b", pid: 1, stateBackend: "postgres://db/other" }, 10, async () => {
+        opened = true;
+      }),
+    ).rejects.toThrow(WorkerBackendConflictError);
+    expect(opened).toBe(false);
+    await expect(
+      registerWorker(db.pool, { workerId: "broken-c:1:x", host: "broken-c", pid: 1, stateBackend: "postgres://db/state" }, 10, async () => {
+        throw new Error("the state backend cannot be opened");
+      }),
+    ).rejects.toThrow("the state backend cannot be opened");
+    expect((await db.pool.query("SELECT 1 FROM workers WHERE worker_id = 'broken-c:1:x'")).rowCount).toBe(0);
+  });
+});
