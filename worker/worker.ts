@@ -22,7 +22,7 @@ import {
   TenantRegistry,
   type OperationJobData,
 } from "../controlplane";
-import { JOB_POLL_SECONDS } from "../controlplane";
+import { jobWorkOptions } from "../controlplane";
 import type { OperationTimeBounds, WorkerSettings } from "../domain";
 import { sweepDrift } from "./driftSweep";
 import { handleOperationJob } from "./jobHandler";
@@ -98,10 +98,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       ...(options.onApplied ? { onApplied: options.onApplied } : {}),
     };
     const queue = boss;
-    await queue.work<OperationJobData>(OPERATIONS_QUEUE, { localConcurrency: settings.concurrency, pollingIntervalSeconds: JOB_POLL_SECONDS }, async ([job]: Job<OperationJobData>[]) => {
+    await queue.work<OperationJobData>(OPERATIONS_QUEUE, jobWorkOptions(settings.concurrency), async ([job]: Job<OperationJobData>[]) => {
       if (job) await tracked(handleOperationJob(deps, job));
     });
-    await queue.work(DRIFT_SWEEP_QUEUE, { pollingIntervalSeconds: JOB_POLL_SECONDS }, async () => {
+    await queue.work(DRIFT_SWEEP_QUEUE, jobWorkOptions(1), async () => {
       const enqueued = await sweepDrift(pool, queue);
       log.info({ enqueued }, `drift schedule: ${enqueued.length} drift check(s) enqueued`);
     });

@@ -39,3 +39,14 @@ export async function openJobQueue(url: string, role: JobQueueRole, onError: (er
 
 /** pg-boss's polling interval for workers (notifications wake them sooner). */
 export const JOB_POLL_SECONDS = WORKER_POLL_SECONDS;
+
+/**
+ * How a worker takes the jobs of a queue: `localConcurrency` at once, asking every
+ * {@link JOB_POLL_SECONDS} however notifications go. pg-boss's NOTIFY fires when a job is sent, and
+ * it then stretches polling to a 30 s backstop; but a job also becomes runnable without a send: when
+ * its tenant's earlier job completes (the queue runs one per tenant), or when a takeover is due.
+ * An idle worker would then leave it waiting for up to the backstop.
+ */
+export function jobWorkOptions(localConcurrency: number): { localConcurrency: number; pollingIntervalSeconds: number; notifyPollingIntervalSeconds: number } {
+  return { localConcurrency, pollingIntervalSeconds: JOB_POLL_SECONDS, notifyPollingIntervalSeconds: JOB_POLL_SECONDS };
+}
