@@ -32,6 +32,7 @@ export const TENANT_PART_ROLES = [
   "postgres-role",
   "postgres-database",
   "postgres-public-revoke",
+  "postgres-database-opening",
   "postgres-session-cutoff",
   "qdrant-collection",
   "qdrant-token-grant",

@@ -175,6 +175,8 @@ export class Tenant extends pulumi.ComponentResource {
       ...(server ? { hetznerServer: server } : {}),
     };
     const storeIds = Object.fromEntries(Object.entries(provisioned).map(([role, resource]) => [role, resource.id]));
+    // The opening is no store object of its own (its id is the database's), so it is not recorded; it is waited for.
+    const stores = [...Object.values(provisioned), database.opening];
     const verification = new TenantIsolationVerification(
       partName(tenantId, "isolation-verification"),
       {
@@ -189,7 +191,7 @@ export class Tenant extends pulumi.ComponentResource {
         ),
         storeIds,
       },
-      { ...storeOpts, dependsOn: Object.values(provisioned) },
+      { ...storeOpts, dependsOn: stores },
     );
     new TenantProvisioningComplete(
       partName(tenantId, "provisioning-complete"),
@@ -201,7 +203,7 @@ export class Tenant extends pulumi.ComponentResource {
         provisioningRun: start.provisioningRun,
         credentialRotation: rotation,
       },
-      { parent: this, dependsOn: [...Object.values(provisioned), verification] },
+      { parent: this, dependsOn: [...stores, verification] },
     );
     this.registerOutputs({ endpoints: this.endpoints, credentials: this.credentials });
   }

@@ -15,7 +15,7 @@
  * the PostgreSQL provider connects to detect the server's version. So the test starts a server and
  * moves the recorded one to it (see movePostgres): the same stack, its PostgreSQL at a new port.
  * After that nothing differs from the recording but the program, and every step must be `same`
- * (but one harmless update, see reverifiesOnly). A later change that means to update recorded
+ * (but one harmless update, see reverifiesOnly, and the creates of parts added since, see addedSinceRecording). A later change that means to update recorded
  * resources (a provider version bump) fails here too: allow it beside reverifiesOnly, with why.
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -71,6 +71,15 @@ function reverifiesOnly(step: StepEventMetadata): boolean {
   const { __provider: _oldCode, ...olds } = (step.old?.inputs ?? {}) as Record<string, unknown>;
   const { __provider: _newCode, ...news } = (step.new?.inputs ?? {}) as Record<string, unknown>;
   return step.op === "update" && step.type === "pulumi-nodejs:dynamic/frostbyte:TenantIsolationVerification" && isDeepStrictEqual(olds, news);
+}
+
+/**
+ * A part added to the Tenant since the recording: its create, and nothing else, is expected.
+ * `PostgresDatabaseOpening` (issue 15): databases are now created closed and opened after the
+ * REVOKE; on a recorded stack it finds its database open and already revoked, and changes nothing.
+ */
+function addedSinceRecording(step: StepEventMetadata): boolean {
+  return step.op === "create" && !step.old && step.type === "pulumi-nodejs:dynamic/frostbyte:PostgresDatabaseOpening";
 }
 
 interface RecordedResource {
@@ -134,7 +143,8 @@ describe("a stack made before one tenant identity keeps every resource (real eng
     await stack.preview({ onEvent, diff: true });
 
     // A create and a delete of one type is a rename without an alias; an update changed what a recorded resource was given.
-    const changed = steps.filter((step) => step.op !== "same" && !reverifiesOnly(step)).map((step) => `${step.op} ${step.urn}`);
+    const changed = steps.filter((step) => step.op !== "same" && !reverifiesOnly(step) && !addedSinceRecording(step)).map((step) => `${step.op} ${step.urn}`);
+    expect(steps.filter(addedSinceRecording)).toHaveLength(2);
     expect(changed, "every step of the preview must be `same`").toEqual([]);
 
     // Each recorded resource is the old side of exactly one step: under its own URN or an alias.

@@ -56,7 +56,7 @@ describe("a PostgreSQL server whose postmaster is stopped with SIGSTOP", () => {
   let postmasterPid: number;
   const probeInput = () => ({
     host: "127.0.0.1", port: pg.port, sslmode: "disable", user: "tenant_acme_app", password: "acme-frozen-pw",
-    ownDatabase: "tenant_acme", foreignDatabase: "tenant_isolation_probe", settleMs: 0, timeoutMs: BOUND_MS,
+    ownDatabase: "tenant_acme", foreignDatabase: "tenant_isolation_probe", timeoutMs: BOUND_MS,
   });
   const admin = () => ({ host: "127.0.0.1", port: pg.port, user: "postgres", password: "", database: "postgres", sslmode: "disable" });
 

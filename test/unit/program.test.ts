@@ -21,6 +21,7 @@ const T = {
   database: "postgresql:index/database:Database",
   grant: "postgresql:index/grant:Grant",
   sessionCutoff: "pulumi-nodejs:dynamic/frostbyte:PostgresSessionCutoff",
+  databaseOpening: "pulumi-nodejs:dynamic/frostbyte:PostgresDatabaseOpening",
   collection: "pulumi-nodejs:dynamic/frostbyte:QdrantCollection",
   tokenGrant: "pulumi-nodejs:dynamic/frostbyte:QdrantTokenGrant",
   redisUser: "pulumi-nodejs:dynamic/frostbyte:RedisAclUser",
@@ -34,7 +35,7 @@ const T = {
 
 /** Every store resource: what the write-back start must precede and its completion must follow. */
 const STORE_TYPES: readonly string[] = [
-  T.network, T.subnet, T.firewall, T.server, T.bucket, T.versioning, T.bucketObjects, T.user, T.policy, T.attachment, T.role, T.database, T.grant, T.sessionCutoff, T.collection, T.tokenGrant, T.redisUser,
+  T.network, T.subnet, T.firewall, T.server, T.bucket, T.versioning, T.bucketObjects, T.user, T.policy, T.attachment, T.role, T.database, T.grant, T.databaseOpening, T.sessionCutoff, T.collection, T.tokenGrant, T.redisUser,
 ];
 
 function tenantOf(registrations: Registration[], urn: string): string | undefined {
@@ -73,10 +74,10 @@ describe("the program under mocks, online mode", () => {
       expect(counts).toEqual({
         [T.network]: 1, [T.subnet]: 1, [T.firewall]: 1, [T.server]: 1,
         [T.bucket]: 1, [T.versioning]: 1, [T.bucketObjects]: 1, [T.user]: 1, [T.policy]: 1, [T.attachment]: 1,
-        [T.role]: 1, [T.database]: 1, [T.grant]: 1, [T.sessionCutoff]: 1,
+        [T.role]: 1, [T.database]: 1, [T.grant]: 1, [T.databaseOpening]: 1, [T.sessionCutoff]: 1,
         [T.collection]: 1, [T.tokenGrant]: 1, [T.redisUser]: 1, [T.password]: 3, [T.start]: 1, [T.complete]: 1, [T.verification]: 1, [T.ageKey]: 1, [T.secretsFile]: 1,
       });
-      expect(children).toHaveLength(25);
+      expect(children).toHaveLength(26);
     }
     const orphans = registrations.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && tenantOf(registrations, r.urn) === undefined);
     expect(orphans.map((o) => o.type)).toEqual([]);
@@ -99,7 +100,7 @@ describe("the program under mocks, online mode", () => {
       const start = one(children, T.start);
       const complete = one(children, T.complete);
       const stores = children.filter((c) => STORE_TYPES.includes(c.type));
-      expect(stores).toHaveLength(17);
+      expect(stores).toHaveLength(18);
       const dependsOnStart = (r: Registration, seen = new Set<string>()): boolean =>
         r.dependencies.includes(start.urn) ||
         r.dependencies.some((urn) => !seen.has(urn) && seen.add(urn) && dependsOnStart(registrations.find((x) => x.urn === urn)!, seen));
@@ -204,6 +205,18 @@ describe("the program under mocks, online mode", () => {
       "-@all", "+@read", "+@write", "+@connection", "+@transaction", "+@pubsub", "-@admin", "-@dangerous", "-@scripting", "-scan", "-randomkey", "-dbsize",
       "-client|tracking", "-client|trackinginfo", "-client|caching", "-client|getredir", "-pubsub",
     ]);
+  });
+
+  it("creates the tenant's database closed to every connection and opens it only after PUBLIC's CONNECT is revoked", () => {
+    const acme = childrenOf(registrations, "acme");
+    const database = one(acme, T.database);
+    expect(database.inputs).toMatchObject({ name: "tenant_acme", owner: "tenant_acme_app", allowConnections: false });
+    const revoke = one(acme, T.grant);
+    expect(revoke.inputs).toMatchObject({ database: "tenant_acme", role: "public", objectType: "database", privileges: [] });
+    const opening = one(acme, T.databaseOpening);
+    expect(opening.inputs).toMatchObject({ database: "tenant_acme" });
+    expect(opening.dependencies).toContain(revoke.urn);
+    expect(one(acme, T.verification).dependencies).toContain(opening.urn);
   });
 
   it("ends the PostgreSQL role's sessions after the role itself changes, on suspension and rotation", () => {
