@@ -1,6 +1,6 @@
+import { withAdminConnection } from "./adminCall";
 import type { PostgresAdminSettings } from "./adminSettings";
-import { sslOptionOf } from "./adminSettings";
-import { ADMIN_CALL_TIMEOUT_MS, isPostgresTimeout, postgresClientBounds, withinTimeBound } from "../timeBounds";
+import { ADMIN_CALL_TIMEOUT_MS } from "../timeBounds";
 
 /** Thrown when a database would be opened while PUBLIC may still connect to it. */
 export const STILL_OPEN_TO_PUBLIC = "still grants CONNECT to PUBLIC";
@@ -17,31 +17,16 @@ interface DatabaseFacts {
  * holds CONNECT on every new database until its REVOKE, and a database nobody can enter has no such
  * moment for another tenant to slip into (and stay in). Refuses while PUBLIC still holds CONNECT.
  * ALTER DATABASE needs the owner's rights: an admin that is no superuser takes the tenant role for
- * this one transaction (as the postgresql provider does to create the database). `pg` is required
- * inside the call: this runs in the dynamic provider's own process. The whole call waits at most
- * `timeoutMs` (default {@link ADMIN_CALL_TIMEOUT_MS}), then fails with a StoreTimeoutError.
+ * this one transaction (as the postgresql provider does to create the database). The whole call
+ * waits at most `timeoutMs` (default {@link ADMIN_CALL_TIMEOUT_MS}), then fails with a StoreTimeoutError.
  */
 export async function openTenantDatabase(settings: PostgresAdminSettings, database: string, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<void> {
-  const { Client } = require("pg") as typeof import("pg");
-  const client = new Client({
-    host: settings.host,
-    port: settings.port,
-    user: settings.user,
-    password: settings.password,
-    database: settings.database,
-    ssl: sslOptionOf(settings.sslmode),
-    ...postgresClientBounds(timeoutMs),
-    application_name: "frostbyte-database-opening",
-  });
-  client.on("error", () => undefined);
-  const bound = { store: "PostgreSQL", call: `opening database ${database}`, ms: timeoutMs } as const;
-  await withinTimeBound(bound, () => open(client, database), { release: () => client.connection.stream.destroy(), isClientTimeout: isPostgresTimeout });
+  await withAdminConnection(settings, { applicationName: "frostbyte-database-opening", call: `opening database ${database}`, timeoutMs }, (client) => open(client, database));
 }
 
 async function open(client: import("pg").Client, database: string): Promise<void> {
-  await client.connect();
+  await client.query("BEGIN");
   try {
-    await client.query("BEGIN");
     const facts = await client.query<DatabaseFacts>(
       `SELECT pg_get_userbyid(d.datdba) AS owner, has_database_privilege('public', d.oid, 'CONNECT') AS public_connect,
               (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS admin_is_superuser,
@@ -61,7 +46,5 @@ async function open(client: import("pg").Client, database: string): Promise<void
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }

@@ -1,6 +1,6 @@
+import { withAdminConnection } from "./adminCall";
 import type { PostgresAdminSettings } from "./adminSettings";
-import { sslOptionOf } from "./adminSettings";
-import { ADMIN_CALL_TIMEOUT_MS, isPostgresTimeout, postgresClientBounds, withinTimeBound } from "../timeBounds";
+import { ADMIN_CALL_TIMEOUT_MS } from "../timeBounds";
 
 /** How long PostgreSQL may take to end one backend before the cutoff counts as failed. */
 const TERMINATE_WAIT_MS = 5_000;
@@ -15,43 +15,22 @@ const TERMINATE_WAIT_MS = 5_000;
  * server, then fails with a StoreTimeoutError and the connection destroyed.
  */
 export async function terminateRoleSessions(settings: PostgresAdminSettings, role: string, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<number> {
-  const { Client } = require("pg") as typeof import("pg");
-  const client = new Client({
-    host: settings.host,
-    port: settings.port,
-    user: settings.user,
-    password: settings.password,
-    database: settings.database,
-    ssl: sslOptionOf(settings.sslmode),
-    ...postgresClientBounds(timeoutMs),
-    application_name: "frostbyte-session-cutoff",
-  });
-  client.on("error", () => undefined);
-  const bound = { store: "PostgreSQL", call: `ending the sessions of ${role}`, ms: timeoutMs } as const;
-  return withinTimeBound(bound, () => endSessions(client, settings, role), {
-    release: () => client.connection.stream.destroy(),
-    isClientTimeout: isPostgresTimeout,
-  });
+  return withAdminConnection(settings, { applicationName: "frostbyte-session-cutoff", call: `ending the sessions of ${role}`, timeoutMs }, (client) => endSessions(client, settings, role));
 }
 
 async function endSessions(client: import("pg").Client, settings: PostgresAdminSettings, role: string): Promise<number> {
-  await client.connect();
-  try {
-    const ended = await client
-      .query<{ pid: number; ended: boolean }>(
-        "SELECT pid, pg_terminate_backend(pid, $2) AS ended FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()",
-        [role, TERMINATE_WAIT_MS],
-      )
-      .catch((error: Error) => {
-        throw new Error(
-          `cannot end the sessions of ${role}: ${error.message} (the admin role needs pg_signal_backend: run frostbyte db prepare-tenant-server --admin-role ${settings.user})`,
-          { cause: error },
-        );
-      });
-    const left = ended.rows.filter((row) => !row.ended);
-    if (left.length > 0) throw new Error(`sessions of ${role} still open after ${TERMINATE_WAIT_MS / 1000} s: backend(s) ${left.map((row) => row.pid).join(", ")}`);
-    return ended.rows.length;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  const ended = await client
+    .query<{ pid: number; ended: boolean }>(
+      "SELECT pid, pg_terminate_backend(pid, $2) AS ended FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()",
+      [role, TERMINATE_WAIT_MS],
+    )
+    .catch((error: Error) => {
+      throw new Error(
+        `cannot end the sessions of ${role}: ${error.message} (the admin role needs pg_signal_backend: run frostbyte db prepare-tenant-server --admin-role ${settings.user})`,
+        { cause: error },
+      );
+    });
+  const left = ended.rows.filter((row) => !row.ended);
+  if (left.length > 0) throw new Error(`sessions of ${role} still open after ${TERMINATE_WAIT_MS / 1000} s: backend(s) ${left.map((row) => row.pid).join(", ")}`);
+  return ended.rows.length;
 }
