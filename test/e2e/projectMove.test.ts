@@ -82,7 +82,7 @@ describe("a stack deployed from one checkout is updated and destroyed from anoth
     // source positions name node_modules, linked here to the repository's, which no run loads.)
     const resources = (JSON.parse(state) as { deployment: { resources: { type: string; inputs?: { __provider?: unknown } }[] } }).deployment.resources;
     const providers = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => ({ type: r.type, code: r.inputs?.__provider }));
-    expect(new Set(providers.map((p) => p.type)).size).toBe(10);
+    expect(new Set(providers.map((p) => p.type)).size).toBe(11);
     for (const { type, code } of providers) {
       expect(typeof code, type).toBe("string");
       expect(code, type).toMatch(/fromBuildRoot: "components\/[a-zA-Z/]+"/);
