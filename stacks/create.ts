@@ -17,6 +17,6 @@ export interface CreateTenantStacksOptions extends StackSettingsOptions {
  */
 export function createTenantStacks(base: BaseConfig, options: CreateTenantStacksOptions = {}): TenantStacks {
   const settings = stackSettingsFromEnv(options.env ?? process.env, options);
-  const redact = baseConfigRedactor(base, settings.passphrase);
+  const redact = baseConfigRedactor(base, settings);
   return new TenantStacks(new StackWorkspace(settings, redact), base, redact);
 }

@@ -34,7 +34,7 @@ export {
   type SummaryProgress,
 } from "./progress";
 export { baseConfigRedactor, REDACTED, redactor } from "./redact";
-export { BACKEND_URL_ENV, backendUrlProblem, ensureStateDir, findProjectDir, PASSPHRASE_ENV, pulumiEnv, STATE_DIR_ENV, stackSettingsFromEnv, type StackSettings, type StackSettingsOptions } from "./settings";
+export { BACKEND_URL_ENV, backendCredentials, backendUrlProblem, ensureStateDir, findProjectDir, PASSPHRASE_ENV, pulumiEnv, STATE_DIR_ENV, stackSettingsFromEnv, type StackSettings, type StackSettingsOptions } from "./settings";
 export { openStateBackend } from "./stateBackend";
 export { tenantStackName, TENANT_STACK_PREFIX } from "./stackName";
 export { tenantStackConfig, type TenantDesiredState } from "./tenantStackConfig";

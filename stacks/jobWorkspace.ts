@@ -40,6 +40,6 @@ export async function openJobStacks(base: BaseConfig, settings: StackSettings, p
     throw error;
   }
   const jobSettings: StackSettings = { ...settings, workDir: dir };
-  const redact = baseConfigRedactor(base, settings.passphrase);
+  const redact = baseConfigRedactor(base, settings);
   return { stacks: new TenantStacks(new StackWorkspace(jobSettings, redact), base, redact), release: () => rm(dir, { recursive: true, force: true }) };
 }

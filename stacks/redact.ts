@@ -7,6 +7,7 @@
 import { SECRET_CONFIG_KEYS } from "../domain";
 import { credentialsIn, REDACTED, redactor } from "../domain/redaction";
 import type { BaseConfig } from "./baseConfig";
+import { backendCredentials, type StackSettings } from "./settings";
 
 export { REDACTED, redactor };
 
@@ -30,7 +31,9 @@ export function baseConfigSecrets(base: BaseConfig, passphrase: string): string[
   return [...secrets, passphrase];
 }
 
-/** The redactor for a portal: every secret of the base config, and the stacks' passphrase. */
-export function baseConfigRedactor(base: BaseConfig, passphrase: string): (text: string) => string {
-  return redactor(baseConfigSecrets(base, passphrase));
+/** The redactor of the stacks layer: every secret of the base config, the stacks' passphrase and the backend's credentials. */
+export function baseConfigRedactor(base: BaseConfig, settings: Pick<StackSettings, "passphrase" | "backendEnv">): (text: string) => string {
+  // A backend credential may be JSON (GOOGLE_CREDENTIALS): its private key is blanked on its own too.
+  const backend = backendCredentials(settings).flatMap((raw) => [raw, ...configValueCredentials(raw)]);
+  return redactor([...baseConfigSecrets(base, settings.passphrase), ...backend]);
 }

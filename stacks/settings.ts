@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { operationTimeBounds, WRITE_BACK_RETRY_ENV, type OperationTimeBounds } from "../domain";
+import { namesCredential } from "../domain/redaction";
 import { StackSettingsError } from "./errors";
 
 export const STATE_DIR_ENV = "FROSTBYTE_STATE_DIR";
@@ -22,6 +23,11 @@ export interface StackSettings {
   readonly stateDir?: string;
   /** The passphrase of the `passphrase` secrets provider; never logged. */
   readonly passphrase: string;
+  /**
+   * The variables a bucket backend is reached with (`AWS_*`, `AZURE_*`, `GOOGLE_*`: keys, region,
+   * profile), passed to every `pulumi` command; those naming a credential are redacted like the passphrase.
+   */
+  readonly backendEnv: Readonly<Record<string, string>>;
   /** Each operation's deadline and the cancelled engine's grace (domain/config/operationTimeBounds.ts). */
   readonly timeBounds: OperationTimeBounds;
 }
@@ -64,15 +70,32 @@ export function stackSettingsFromEnv(env: Readonly<Record<string, string | undef
   const timeBounds = operationTimeBounds(env);
   if ("problem" in timeBounds) throw new StackSettingsError(timeBounds.problem);
 
+  const backendEnv = bucketBackendEnv(env);
   const backendUrl = env[BACKEND_URL_ENV]?.trim();
   if (backendUrl) {
     const problem = backendUrlProblem(backendUrl);
     if (problem) throw new StackSettingsError(`${BACKEND_URL_ENV}: ${problem}`);
-    return { workDir, backendUrl, passphrase, timeBounds };
+    return { workDir, backendUrl, passphrase, backendEnv, timeBounds };
   }
 
   const stateDir = resolve(env[STATE_DIR_ENV]?.trim() || join(workDir, ".pulumi-local", "state"));
-  return { workDir, backendUrl: `file://${stateDir}`, stateDir, passphrase, timeBounds };
+  return { workDir, backendUrl: `file://${stateDir}`, stateDir, passphrase, backendEnv, timeBounds };
+}
+
+/** Prefixes of the variables the CLI reads a bucket backend's settings and credentials from: S3 (and MinIO), Azure, Google Cloud. */
+const BUCKET_BACKEND_PREFIXES = ["AWS_", "AZURE_", "GOOGLE_"];
+
+function bucketBackendEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => BUCKET_BACKEND_PREFIXES.some((prefix) => entry[0].startsWith(prefix)) && entry[1] !== undefined && entry[1] !== ""),
+  );
+}
+
+/** The bucket backend's credentials among `settings.backendEnv` (`AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AZURE_STORAGE_KEY`, `GOOGLE_CREDENTIALS`, …). */
+export function backendCredentials(settings: Pick<StackSettings, "backendEnv">): string[] {
+  return Object.entries(settings.backendEnv)
+    .filter(([name]) => namesCredential(name))
+    .map(([, value]) => value);
 }
 
 /** Creates the file backend's directory when the settings use one. */
@@ -83,6 +106,7 @@ export function ensureStateDir(settings: StackSettings): void {
 /** The variables every `pulumi` command of the Automation API runs with. */
 export function pulumiEnv(settings: StackSettings): Record<string, string> {
   return {
+    ...settings.backendEnv,
     [BACKEND_URL_ENV]: settings.backendUrl,
     [PASSPHRASE_ENV]: settings.passphrase,
     PULUMI_SKIP_UPDATE_CHECK: "true",

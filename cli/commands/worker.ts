@@ -35,7 +35,7 @@ export async function worker(io: CliIo, options: WorkerCommandOptions): Promise<
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
   const stackSettings = stackSettingsFromEnv(io.env);
-  const redact = baseConfigRedactor(base, stackSettings.passphrase);
+  const redact = baseConfigRedactor(base, stackSettings);
   const graceSeconds = Number(io.env[WORKER_GRACE_ENV] ?? "60");
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0) throw new CliError(`${WORKER_GRACE_ENV} is ${JSON.stringify(io.env[WORKER_GRACE_ENV])}; expected whole seconds, 0 or more`);
   const pool = createControlPlanePool(url, { applicationName: "frostbyte-worker", max: settings.concurrency * 2 + 4 });

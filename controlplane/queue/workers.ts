@@ -29,10 +29,16 @@ export class WorkerBackendConflictError extends Error {
 /** A worker is live while its heartbeat is younger than this many heartbeat intervals. */
 const LIVE_BEATS = 3;
 
-/** The backend URL without credentials, query or fragment: what the workers table may hold. */
+/**
+ * The backend URL without credentials, query or fragment: what the workers table may hold. An S3
+ * backend keeps its `endpoint` (a bucket name says nothing about which MinIO or S3 serves it), with
+ * any user info stripped from it.
+ */
 export function stateBackendIdentity(backendUrl: string): string {
   const url = new URL(backendUrl);
-  return `${url.protocol}//${url.host}${url.pathname}`;
+  const place = `${url.protocol}//${url.host}${url.pathname}`;
+  const endpoint = url.protocol === "s3:" ? url.searchParams.get("endpoint") : null;
+  return endpoint ? `${place}?endpoint=${endpoint.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@/i, "$1")}` : place;
 }
 
 interface WorkerRow {

@@ -26,7 +26,11 @@ const live = (host: string, stateBackend: string): WorkerRecord => ({ workerId: 
 describe("which workers may run together", () => {
   it("keeps the backend's identity without credentials, query or fragment", () => {
     expect(stateBackendIdentity("postgres://pulumi:s3cret@db.internal:5432/state?sslmode=require")).toBe("postgres://db.internal:5432/state");
-    expect(stateBackendIdentity("s3://bucket/stacks?endpoint=minio:9000&region=x")).toBe("s3://bucket/stacks");
+    expect(stateBackendIdentity("s3://bucket/stacks?endpoint=minio:9000&region=x")).toBe("s3://bucket/stacks?endpoint=minio:9000");
+    expect(stateBackendIdentity("s3://bucket/stacks?region=eu-central-1")).toBe("s3://bucket/stacks");
+    // One bucket name on two servers is two backends; an endpoint's user info never reaches the table.
+    expect(stateBackendIdentity("s3://bucket?endpoint=http://key:s3cret@minio-b:9000&use_path_style=true")).toBe("s3://bucket?endpoint=http://minio-b:9000");
+    expect(stateBackendIdentity("s3://bucket?endpoint=http://minio-a:9000")).not.toBe(stateBackendIdentity("s3://bucket?endpoint=http://minio-b:9000"));
     expect(stateBackendIdentity("file:///srv/stacks")).toBe("file:///srv/stacks");
   });
 

@@ -6,6 +6,7 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { describe, expect, it } from "vitest";
 import { ConfigValidationError, parseTenantConfig } from "../../domain";
 import {
+  backendCredentials,
   backendUrlProblem,
   baseConfigFromValues,
   baseConfigRedactor,
@@ -14,6 +15,7 @@ import {
   loadBaseConfig,
   Mutex,
   progressFromEngineEvent,
+  pulumiEnv,
   redactor,
   stackSettingsFromEnv,
   StackSettingsError,
@@ -35,11 +37,12 @@ describe("stack settings from the environment", () => {
       backendUrl: `file://${ROOT}/.pulumi-local/state`,
       stateDir: `${ROOT}/.pulumi-local/state`,
       passphrase: "p",
+      backendEnv: {},
       timeBounds: { deadlineSeconds: 1800, cancelGraceSeconds: 30 },
     });
     expect(stackSettingsFromEnv({ PULUMI_CONFIG_PASSPHRASE: "p", FROSTBYTE_STATE_DIR: "/srv/stacks" })).toMatchObject({ backendUrl: "file:///srv/stacks", stateDir: "/srv/stacks" });
     const cloud = stackSettingsFromEnv({ PULUMI_CONFIG_PASSPHRASE: "p", PULUMI_BACKEND_URL: "s3://bucket/stacks", FROSTBYTE_STATE_DIR: "/ignored" });
-    expect(cloud).toEqual({ workDir: ROOT, backendUrl: "s3://bucket/stacks", passphrase: "p", timeBounds: { deadlineSeconds: 1800, cancelGraceSeconds: 30 } });
+    expect(cloud).toEqual({ workDir: ROOT, backendUrl: "s3://bucket/stacks", passphrase: "p", backendEnv: {}, timeBounds: { deadlineSeconds: 1800, cancelGraceSeconds: 30 } });
   });
 
   it("refuses to run without a passphrase or a Pulumi.yaml, saying what to do", () => {
@@ -117,13 +120,43 @@ describe("base config and a tenant's stack config", () => {
 
 describe("redaction", () => {
   it("blanks the base config's secrets, URL passwords and user info, and the passphrase", () => {
-    const redact = baseConfigRedactor(testBaseConfig("postgres://frostbyte:cp-s3cret@db.internal:5432/cp"), "the-passphrase");
+    const redact = baseConfigRedactor(testBaseConfig("postgres://frostbyte:cp-s3cret@db.internal:5432/cp"), { passphrase: "the-passphrase", backendEnv: {} });
     const text = redact(
       "auth failed for test-minio-admin / test-redis-admin / test-qdrant-admin-key / the-passphrase; dial postgres://frostbyte:cp-s3cret@db.internal:5432/cp; token " +
         "a".repeat(64),
     );
     expect(text).toBe("auth failed for [redacted] / [redacted] / [redacted] / [redacted]; dial postgres://db.internal:5432/cp; token [redacted]");
     expect(redactor(["abc"])("abc stays: too short to redact")).toBe("abc stays: too short to redact");
+  });
+});
+
+describe("the bucket backend's credentials", () => {
+  const env = {
+    PULUMI_CONFIG_PASSPHRASE: "p",
+    PULUMI_BACKEND_URL: "s3://state?endpoint=http://127.0.0.1:9000&use_path_style=true",
+    AWS_ACCESS_KEY_ID: "state-writer",
+    AWS_SECRET_ACCESS_KEY: "aws-secret-value",
+    AWS_SESSION_TOKEN: "aws-session-value",
+    AWS_REGION: "us-east-1",
+    AZURE_STORAGE_KEY: "azure-key-value",
+    GOOGLE_CREDENTIALS: JSON.stringify({ type: "service_account", private_key: "google-private-value", client_email: "state@example.iam" }),
+    OTHER_SECRET: "not-a-backend-value",
+  };
+
+  it("passes the bucket backend's variables to every pulumi command, and knows which of them are credentials", () => {
+    const settings = stackSettingsFromEnv(env);
+    const { OTHER_SECRET: _other, PULUMI_CONFIG_PASSPHRASE: _passphrase, PULUMI_BACKEND_URL: _url, ...bucketEnv } = env;
+    expect(settings.backendEnv).toEqual(bucketEnv);
+    expect(pulumiEnv(settings)).toMatchObject({ ...bucketEnv, PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL });
+    expect(pulumiEnv(settings)).not.toHaveProperty("OTHER_SECRET");
+    expect(backendCredentials(settings).sort()).toEqual(["aws-secret-value", "aws-session-value", "azure-key-value", env.GOOGLE_CREDENTIALS].sort());
+  });
+
+  it("blanks them, and a JSON credential's private key on its own, from every text the stacks layer lets out", () => {
+    const redact = baseConfigRedactor(testBaseConfig(), stackSettingsFromEnv(env));
+    expect(redact("SignatureDoesNotMatch for aws-secret-value / aws-session-value / azure-key-value / key google-private-value; user state-writer in us-east-1")).toBe(
+      "SignatureDoesNotMatch for [redacted] / [redacted] / [redacted] / key [redacted]; user state-writer in us-east-1",
+    );
   });
 });
 
