@@ -36,6 +36,7 @@ export const TENANT_PART_ROLES = [
   "postgres-session-cutoff",
   "qdrant-collection",
   "qdrant-token-grant",
+  "redis-keys",
   "redis-acl-user",
   "isolation-verification",
   "provisioning-complete",

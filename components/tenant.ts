@@ -7,7 +7,7 @@ import { createTenantDatabase } from "./postgres";
 import { partName } from "./partOptions";
 import type { StoreProviders } from "./providers";
 import { QdrantCollection, QdrantTokenGrant } from "./qdrant";
-import { RedisAclUser, redisAclRules } from "./redis";
+import { RedisAclUser, redisAclRules, RedisTenantKeys } from "./redis";
 import { createTenantSecretMaterial } from "./secrets";
 import { TenantIsolationVerification } from "./verification";
 import { monitorAcceptsErrorHooks, TenantProvisioningComplete, TenantProvisioningStart, tenantFailureHook } from "./registry";
@@ -130,10 +130,12 @@ export class Tenant extends pulumi.ComponentResource {
       storeOpts,
     );
     const qdrantGrant = new QdrantTokenGrant(partName(tenantId, "qdrant-token-grant"), { tenantId, rotation, enabled: !suspended }, storeOpts);
+    const redisKeys = new RedisTenantKeys(partName(tenantId, "redis-keys"), { tenantId, pattern: names.redis.keyPattern }, storeOpts);
+    // The user depends on its keys, so a destroy deletes the user (and its connections) before the keys.
     const redisUser = new RedisAclUser(
       partName(tenantId, "redis-acl-user"),
       { username: names.redis.user, rules: redisAclRules(names, !suspended), password: secrets.redisPassword },
-      storeOpts,
+      { ...storeOpts, dependsOn: [...storeOpts.dependsOn, redisKeys] },
     );
 
     const storeEndpoints = args.storeEndpoints;
@@ -175,8 +177,9 @@ export class Tenant extends pulumi.ComponentResource {
       ...(server ? { hetznerServer: server } : {}),
     };
     const storeIds = Object.fromEntries(Object.entries(provisioned).map(([role, resource]) => [role, resource.id]));
-    // The opening is no store object of its own (its id is the database's), so it is not recorded; it is waited for.
-    const stores = [...Object.values(provisioned), database.opening];
+    // The opening and the keys are no store objects of their own (the database's id, the user's
+    // pattern), so they are not recorded; they are waited for.
+    const stores = [...Object.values(provisioned), database.opening, redisKeys];
     const verification = new TenantIsolationVerification(
       partName(tenantId, "isolation-verification"),
       {

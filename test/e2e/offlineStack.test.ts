@@ -214,6 +214,7 @@ describe("offline mode on a real Docker engine", () => {
         bucket: false,
         minioUser: false,
         redisUser: false,
+        redisKeys: false,
         collection: false,
         qdrantGrant: false,
       });

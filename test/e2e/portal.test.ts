@@ -203,7 +203,7 @@ describe("the portal with the real engine and real stores", () => {
 
     await succeeds(await accepted("DELETE", "/tenants/acme"));
     await registryAgrees("acme", "DEPROVISIONED", "TENANT_DEPROVISIONED");
-    expect(await leftovers(env, "acme", rotated.credentials)).toEqual({ database: false, role: false, bucket: false, minioUser: false, redisUser: false, collection: false, qdrantGrant: false });
+    expect(await leftovers(env, "acme", rotated.credentials)).toEqual({ database: false, role: false, bucket: false, minioUser: false, redisUser: false, redisKeys: false, collection: false, qdrantGrant: false });
   });
 
   it("several tenants provisioned at once are spread over both workers and all end ACTIVE", async () => {

@@ -22,7 +22,7 @@ type Outputs = Record<string, { endpoints: TenantEndpoints; credentials: TenantC
 
 const STAYS = { id: "stays", config: {} };
 const LEAVES = { id: "leaves", config: {} };
-const NO_LEFTOVER = { database: false, role: false, bucket: false, minioUser: false, redisUser: false, collection: false, qdrantGrant: false };
+const NO_LEFTOVER = { database: false, role: false, bucket: false, minioUser: false, redisUser: false, redisKeys: false, collection: false, qdrantGrant: false };
 
 /** A checkout of the built project in a new temp dir: Pulumi.yaml, package.json, bin/, node_modules linked. */
 async function projectCopy(label: string): Promise<string> {
@@ -82,7 +82,7 @@ describe("a stack deployed from one checkout is updated and destroyed from anoth
     // source positions name node_modules, linked here to the repository's, which no run loads.)
     const resources = (JSON.parse(state) as { deployment: { resources: { type: string; inputs?: { __provider?: unknown } }[] } }).deployment.resources;
     const providers = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => ({ type: r.type, code: r.inputs?.__provider }));
-    expect(new Set(providers.map((p) => p.type)).size).toBe(11);
+    expect(new Set(providers.map((p) => p.type)).size).toBe(12);
     for (const { type, code } of providers) {
       expect(typeof code, type).toBe("string");
       expect(code, type).toMatch(/fromBuildRoot: "components\/[a-zA-Z/]+"/);

@@ -140,7 +140,7 @@ describe("the tenant stacks in an S3 bucket (MinIO), shared by two workers", () 
     const { credentials } = await stackOutputs("wonka");
     await succeeds(await call("DELETE", "/tenants/wonka"));
     expect((await env.controlPlane.registry.getTenant("wonka")).state).toBe("DEPROVISIONED");
-    expect(await leftovers(env, "wonka", credentials)).toEqual({ database: false, role: false, bucket: false, minioUser: false, redisUser: false, collection: false, qdrantGrant: false });
+    expect(await leftovers(env, "wonka", credentials)).toEqual({ database: false, role: false, bucket: false, minioUser: false, redisUser: false, redisKeys: false, collection: false, qdrantGrant: false });
   });
 
   it("a worker with a wrong S3 secret key refuses to start, says why without the key, and registers nothing", async () => {

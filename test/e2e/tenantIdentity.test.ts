@@ -74,12 +74,15 @@ function reverifiesOnly(step: StepEventMetadata): boolean {
 }
 
 /**
- * A part added to the Tenant since the recording: its create, and nothing else, is expected.
+ * Parts added to the Tenant since the recording: their creates, and nothing else, are expected.
  * `PostgresDatabaseOpening` (issue 15): databases are now created closed and opened after the
  * REVOKE; on a recorded stack it finds its database open and already revoked, and changes nothing.
+ * `RedisTenantKeys`: its create touches nothing (only its delete, on a destroy, removes the keys).
  */
+const ADDED_SINCE_RECORDING = new Set(["pulumi-nodejs:dynamic/frostbyte:PostgresDatabaseOpening", "pulumi-nodejs:dynamic/frostbyte:RedisTenantKeys"]);
+
 function addedSinceRecording(step: StepEventMetadata): boolean {
-  return step.op === "create" && !step.old && step.type === "pulumi-nodejs:dynamic/frostbyte:PostgresDatabaseOpening";
+  return step.op === "create" && !step.old && ADDED_SINCE_RECORDING.has(step.type);
 }
 
 interface RecordedResource {

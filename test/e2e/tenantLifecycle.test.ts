@@ -117,7 +117,7 @@ describe("the real engine, end to end (DESIGN §2, §3, §7)", () => {
     const result = await stack.destroy({ onOutput });
     expect(result.summary.result).toBe("succeeded");
     for (const [id, tenant] of Object.entries(outputs)) {
-      expect(await leftovers(env, id, tenant.credentials), id).toEqual({ database: false, role: false, bucket: false, minioUser: false, redisUser: false, collection: false, qdrantGrant: false });
+      expect(await leftovers(env, id, tenant.credentials), id).toEqual({ database: false, role: false, bucket: false, minioUser: false, redisUser: false, redisKeys: false, collection: false, qdrantGrant: false });
       expect((await env.controlPlane.registry.getTenant(id)).state).toBe("DEPROVISIONED");
       expect((await env.controlPlane.registry.verifyChain(id)).ok).toBe(true);
     }

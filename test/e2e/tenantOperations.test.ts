@@ -255,7 +255,7 @@ describe("frostbyte tenant rotate|suspend|resume and the destroy of a suspended 
     }
 
     const credentials = credentialsOf(generations[1]!.secrets);
-    expect(await leftovers(env, ID, credentials)).toEqual({ database: false, role: false, bucket: false, minioUser: false, redisUser: false, collection: false, qdrantGrant: false });
+    expect(await leftovers(env, ID, credentials)).toEqual({ database: false, role: false, bucket: false, minioUser: false, redisUser: false, redisKeys: false, collection: false, qdrantGrant: false });
     expect(await minioUserStatus(env, names.minio.user)).toBeUndefined();
     expect(await minioPolicyExists(env, names.minio.policy)).toBe(false);
     expect(env.hcloud.servers().filter((server) => server.name === names.hetzner.server)).toEqual([]);

@@ -25,6 +25,7 @@ const T = {
   collection: "pulumi-nodejs:dynamic/frostbyte:QdrantCollection",
   tokenGrant: "pulumi-nodejs:dynamic/frostbyte:QdrantTokenGrant",
   redisUser: "pulumi-nodejs:dynamic/frostbyte:RedisAclUser",
+  redisKeys: "pulumi-nodejs:dynamic/frostbyte:RedisTenantKeys",
   password: "random:index/randomPassword:RandomPassword",
   start: "pulumi-nodejs:dynamic/frostbyte:TenantProvisioningStart",
   complete: "pulumi-nodejs:dynamic/frostbyte:TenantProvisioningComplete",
@@ -35,7 +36,7 @@ const T = {
 
 /** Every store resource: what the write-back start must precede and its completion must follow. */
 const STORE_TYPES: readonly string[] = [
-  T.network, T.subnet, T.firewall, T.server, T.bucket, T.versioning, T.bucketObjects, T.user, T.policy, T.attachment, T.role, T.database, T.grant, T.databaseOpening, T.sessionCutoff, T.collection, T.tokenGrant, T.redisUser,
+  T.network, T.subnet, T.firewall, T.server, T.bucket, T.versioning, T.bucketObjects, T.user, T.policy, T.attachment, T.role, T.database, T.grant, T.databaseOpening, T.sessionCutoff, T.collection, T.tokenGrant, T.redisKeys, T.redisUser,
 ];
 
 function tenantOf(registrations: Registration[], urn: string): string | undefined {
@@ -75,9 +76,9 @@ describe("the program under mocks, online mode", () => {
         [T.network]: 1, [T.subnet]: 1, [T.firewall]: 1, [T.server]: 1,
         [T.bucket]: 1, [T.versioning]: 1, [T.bucketObjects]: 1, [T.user]: 1, [T.policy]: 1, [T.attachment]: 1,
         [T.role]: 1, [T.database]: 1, [T.grant]: 1, [T.databaseOpening]: 1, [T.sessionCutoff]: 1,
-        [T.collection]: 1, [T.tokenGrant]: 1, [T.redisUser]: 1, [T.password]: 3, [T.start]: 1, [T.complete]: 1, [T.verification]: 1, [T.ageKey]: 1, [T.secretsFile]: 1,
+        [T.collection]: 1, [T.tokenGrant]: 1, [T.redisKeys]: 1, [T.redisUser]: 1, [T.password]: 3, [T.start]: 1, [T.complete]: 1, [T.verification]: 1, [T.ageKey]: 1, [T.secretsFile]: 1,
       });
-      expect(children).toHaveLength(26);
+      expect(children).toHaveLength(27);
     }
     const orphans = registrations.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && tenantOf(registrations, r.urn) === undefined);
     expect(orphans.map((o) => o.type)).toEqual([]);
@@ -100,7 +101,7 @@ describe("the program under mocks, online mode", () => {
       const start = one(children, T.start);
       const complete = one(children, T.complete);
       const stores = children.filter((c) => STORE_TYPES.includes(c.type));
-      expect(stores).toHaveLength(18);
+      expect(stores).toHaveLength(19);
       const dependsOnStart = (r: Registration, seen = new Set<string>()): boolean =>
         r.dependencies.includes(start.urn) ||
         r.dependencies.some((urn) => !seen.has(urn) && seen.add(urn) && dependsOnStart(registrations.find((x) => x.urn === urn)!, seen));
@@ -219,6 +220,14 @@ describe("the program under mocks, online mode", () => {
     expect(one(acme, T.verification).dependencies).toContain(opening.urn);
   });
 
+  it("deletes the Redis user before the tenant's keys on a destroy: the user depends on the keys, which are never replaced", () => {
+    const acme = childrenOf(registrations, "acme");
+    const keys = one(acme, T.redisKeys);
+    expect(keys.inputs).toMatchObject({ tenantId: "acme", pattern: "~tenant:acme:*" });
+    expect(one(acme, T.redisUser).dependencies).toContain(keys.urn);
+    expect(one(acme, T.verification).dependencies).toContain(keys.urn);
+  });
+
   it("ends the PostgreSQL role's sessions after the role itself changes, on suspension and rotation", () => {
     const acme = childrenOf(registrations, "acme");
     const cutoff = one(acme, T.sessionCutoff);
@@ -278,7 +287,7 @@ describe("the program under mocks, offline mode", () => {
     const run = await runProgram(sampleOfflineStackConfig());
     if (run.error) throw run.error;
     expect(run.registrations.filter((r) => r.type.startsWith("hcloud:") || r.type === "pulumi:providers:hcloud")).toEqual([]);
-    for (const type of [T.bucket, T.role, T.database, T.collection, T.redisUser]) {
+    for (const type of [T.bucket, T.role, T.database, T.collection, T.redisKeys, T.redisUser]) {
       expect(run.registrations.filter((r) => r.type === type), type).toHaveLength(2);
     }
   });

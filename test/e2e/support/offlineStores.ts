@@ -9,6 +9,7 @@ import { createClient } from "redis";
 import type { TenantCredentials, TenantEndpoints } from "../../../components";
 import { readTokenGrant } from "../../../components/qdrant";
 import type { OfflineEnvironment } from "./offlineEnvironment";
+import { tenantKeysLeft } from "./redisKeys";
 import { attempt } from "./storeChecks";
 
 /** Per store: whether the credentials could use the target namespace. */
@@ -97,6 +98,7 @@ export async function leftovers(env: OfflineEnvironment, tenantId: string, endpo
   const [database] = await stores.postgres("SELECT 1 FROM pg_database WHERE datname = $1", [endpoints.postgres.database]);
   const [role] = await stores.postgres("SELECT 1 FROM pg_roles WHERE rolname = $1", [credentials.postgres.user]);
   const aclUsers = await stores.redis((client) => client.sendCommand<string[]>(["ACL", "USERS"]));
+  const redisKeys = (await stores.redis((client) => tenantKeysLeft(client, tenantId))) > 0;
   const tenantMinio = new MinioClient({ endPoint: "127.0.0.1", port: env.ports.minio, useSSL: false, accessKey: credentials.minio.accessKey, secretKey: credentials.minio.secretKey, pathStyle: true });
   const minioUser = await tenantMinio.listBuckets().then(
     () => true,
@@ -108,6 +110,7 @@ export async function leftovers(env: OfflineEnvironment, tenantId: string, endpo
     bucket: await stores.minio.bucketExists(endpoints.minio.bucket),
     minioUser,
     redisUser: aclUsers.includes(credentials.redis.user),
+    redisKeys,
     collection: (await stores.qdrant.collectionExists(endpoints.qdrant.collection)).exists,
     qdrantGrant: (await readTokenGrant({ url: `http://127.0.0.1:${env.ports.qdrant}`, apiKey: env.admins.qdrant.apiKey }, tenantId)) !== undefined,
   };

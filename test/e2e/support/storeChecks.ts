@@ -5,6 +5,7 @@ import pg from "pg";
 import { createClient } from "redis";
 import type { TenantCredentials, TenantEndpoints } from "../../../components";
 import type { LocalEnvironment } from "./localEnvironment";
+import { tenantKeysLeft } from "./redisKeys";
 
 /** What one tenant's credentials can do against another tenant's namespace, and its own, per store. */
 export interface ReachReport {
@@ -63,6 +64,7 @@ export async function leftovers(env: LocalEnvironment, tenantId: string, credent
   const admin = createClient({ url: env.redis.url, username: env.redis.adminUser, password: env.redis.adminPassword });
   await admin.connect();
   const aclUsers = (await admin.sendCommand<string[]>(["ACL", "USERS"])) ?? [];
+  const redisKeys = (await tenantKeysLeft(admin, tenantId)) > 0;
   await admin.close();
   const qdrant = new QdrantClient({ url: env.qdrant.url, apiKey: env.qdrantApiKey, checkCompatibility: false });
   return {
@@ -72,6 +74,7 @@ export async function leftovers(env: LocalEnvironment, tenantId: string, credent
     // MinIO's IAM users are only listed by its admin API; a deleted user's key is simply unknown.
     minioUser: await minioKeyKnown(env, credentials),
     redisUser: aclUsers.includes(`tenant-${tenantId}`),
+    redisKeys,
     collection: (await qdrant.collectionExists(`tenant_${underscored}`)).exists,
     qdrantGrant: (await readTokenGrant({ url: env.qdrant.url, apiKey: env.qdrantApiKey }, tenantId)) !== undefined,
   };
