@@ -11,8 +11,8 @@ export interface CommandClient {
  * Runs `work` (named `call` in errors) on a fresh admin connection and always closes it. The client
  * is required here, inside the call, because this code also runs in the dynamic provider's own
  * process after serialisation. A server that accepts the connection and stops answering fails the
- * step with a StoreTimeoutError after `timeoutMs`, login
- * and commands together, instead of stalling the deployment; the client is destroyed then.
+ * step with a StoreTimeoutError after `timeoutMs`, login and commands together, instead of stalling
+ * the deployment; the client is destroyed then.
  */
 export async function withAdminClient<T>(settings: RedisAdminSettings, call: string, timeoutMs: number, work: (client: CommandClient) => Promise<T>): Promise<T> {
   const { createClient } = require("redis") as typeof import("redis");

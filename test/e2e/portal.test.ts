@@ -12,13 +12,11 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import type { TenantCredentials, TenantEndpoints } from "../../components";
 import { attemptsOfTenant, createToken } from "../../controlplane";
 import { localStackConfig, startLocalEnvironment, type LocalEnvironment } from "./support/localEnvironment";
-import { PROJECT_ROOT } from "./support/localStack";
+import { PROJECT_ROOT, tenantStackOutputs } from "./support/localStack";
 import { descendantsOf } from "./support/commandLines";
 import { startPortal as startPortalProcess, startPortalOnly, type PortalProcess } from "./support/portalProcess";
 import { leftovers, reach } from "./support/storeChecks";
@@ -99,13 +97,7 @@ describe("the portal with the real engine and real stores", () => {
   }
 
   /** The tenant's credentials and endpoints, read from its stack as an operator would. */
-  async function stackOutputs(tenantId: string): Promise<{ credentials: TenantCredentials; endpoints: TenantEndpoints }> {
-    const workspace = await LocalWorkspace.create({ workDir: PROJECT_ROOT, envVars: { PULUMI_BACKEND_URL: backendUrl, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE } });
-    const outputs = await workspace.stackOutputs(`tenant-${tenantId}`);
-    const entry = (outputs["tenantOutputs"]?.value as Record<string, { credentials: TenantCredentials; endpoints: TenantEndpoints }>)[tenantId];
-    if (!entry) throw new Error(`no outputs for ${tenantId}`);
-    return entry;
-  }
+  const stackOutputs = (tenantId: string) => tenantStackOutputs({ PULUMI_BACKEND_URL: backendUrl, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE }, tenantId);
 
   async function registryAgrees(tenantId: string, state: string, lastEvent: string): Promise<void> {
     const tenant = await env.controlPlane.registry.getTenant(tenantId);

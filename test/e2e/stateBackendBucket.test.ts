@@ -6,20 +6,17 @@
  * the job, and a worker whose S3 key is wrong refuses to start, says why without the key, and
  * registers nothing.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import * as Minio from "minio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import type { TenantCredentials, TenantEndpoints } from "../../components";
 import { createToken } from "../../controlplane";
 import { startMinio, type MinioServer } from "../support/minioServer";
 import { localStackConfig, startLocalEnvironment, type LocalEnvironment } from "./support/localEnvironment";
-import { PROJECT_ROOT } from "./support/localStack";
-import { startPortal, type OperationView, type PortalProcess } from "./support/portalProcess";
+import { PROJECT_ROOT, tenantStackOutputs } from "./support/localStack";
+import { frostbyte, portalClient, startPortal, type OperationView, type PortalProcess } from "./support/portalProcess";
 import { leftovers, reach } from "./support/storeChecks";
 
 const PASSPHRASE = "frostbyte-bucket-backend-e2e";
@@ -40,32 +37,15 @@ describe("the tenant stacks in an S3 bucket (MinIO), shared by two workers", () 
   /** The S3 settings of the workers; the SDK must never ask for instance credentials (tests reach loopback only). */
   const s3Env = (secretKey: string) => ({ PULUMI_BACKEND_URL: backendUrl(), AWS_ACCESS_KEY_ID: stateStore.rootUser, AWS_SECRET_ACCESS_KEY: secretKey, AWS_EC2_METADATA_DISABLED: "true" });
 
-  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-    const response = await fetch(`${deployment.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${admin}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, json: text === "" ? undefined : (JSON.parse(text) as unknown) };
-  }
-
   /** Waits for the operation's end on its stream; it must have succeeded. */
   async function succeeds(response: { status: number; json: unknown }): Promise<void> {
     expect(response.status, JSON.stringify(response.json)).toBe(202);
-    const { operationId } = response.json as OperationView;
-    const events = await (await fetch(`${deployment.url}/operations/${operationId}/stream`, { headers: { authorization: `Bearer ${admin}` } })).text();
-    const end = /event: end\ndata: (.*)\n/.exec(events)?.[1];
-    expect(JSON.parse(end ?? "null"), events.slice(-2_000)).toMatchObject({ state: "succeeded", error: null });
+    const { end, raw } = await portalClient(deployment.url, admin).stream((response.json as OperationView).operationId);
+    expect(end, raw.slice(-2_000)).toMatchObject({ state: "succeeded", error: null });
   }
 
-  async function stackOutputs(tenantId: string): Promise<{ credentials: TenantCredentials; endpoints: TenantEndpoints }> {
-    const workspace = await LocalWorkspace.create({ workDir: PROJECT_ROOT, envVars: { ...s3Env(stateStore.rootPassword), PULUMI_CONFIG_PASSPHRASE: PASSPHRASE } });
-    const outputs = await workspace.stackOutputs(`tenant-${tenantId}`);
-    const entry = (outputs["tenantOutputs"]?.value as Record<string, { credentials: TenantCredentials; endpoints: TenantEndpoints }>)[tenantId];
-    if (!entry) throw new Error(`no outputs for ${tenantId}`);
-    return entry;
-  }
+  const call = (method: string, path: string, body?: unknown) => portalClient(deployment.url, admin).call(method, path, body);
+  const stackOutputs = (tenantId: string) => tenantStackOutputs({ ...s3Env(stateStore.rootPassword), PULUMI_CONFIG_PASSPHRASE: PASSPHRASE }, tenantId);
 
   /** Every object of the state bucket: its key and its text. */
   async function stateObjects(): Promise<{ key: string; text: string }[]> {
@@ -146,15 +126,8 @@ describe("the tenant stacks in an S3 bucket (MinIO), shared by two workers", () 
   it("a worker with a wrong S3 secret key refuses to start, says why without the key, and registers nothing", async () => {
     const before = (await env.controlPlane.pool.query("SELECT worker_id FROM workers")).rowCount;
     const wrongKey = "not-the-state-store-secret";
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin/cli/main.js"), "worker", "--base-config", baseConfigFile], {
-      env: { ...processEnv, AWS_SECRET_ACCESS_KEY: wrongKey },
-      cwd: PROJECT_ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const { code, stdout, stderr } = await frostbyte(["worker", "--base-config", baseConfigFile], { ...processEnv, AWS_SECRET_ACCESS_KEY: wrongKey });
+    const output = stdout + stderr;
     expect(code).not.toBe(0);
     expect(output).toMatch(new RegExp(`the state backend s3://${STATE_BUCKET}\\?.* cannot be opened: .*SignatureDoesNotMatch`));
     expect(output).not.toContain(wrongKey);

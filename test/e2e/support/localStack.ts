@@ -2,6 +2,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { LocalWorkspace, type ConfigMap, type Stack } from "@pulumi/pulumi/automation";
+import type { TenantCredentials, TenantEndpoints } from "../../../components";
 import { upsertStackConfig } from "../../../stacks/configWriter";
 
 /** The project root: Pulumi.yaml, and bin/ built by `npm run build`. */
@@ -44,4 +45,19 @@ export async function setStackConfig(stack: Stack, config: { values: Record<stri
   );
   // As the product writes it: secrets through stdin, never on a command line.
   await upsertStackConfig(stack, map);
+}
+
+/** A tenant's outputs as its stack (`tenant-{id}`) exports them. */
+export interface TenantStackOutputs {
+  readonly credentials: TenantCredentials;
+  readonly endpoints: TenantEndpoints;
+}
+
+/** Reads a tenant's credentials and endpoints from its stack, as an operator would, with `envVars` (backend, passphrase, …). */
+export async function tenantStackOutputs(envVars: Record<string, string>, tenantId: string): Promise<TenantStackOutputs> {
+  const workspace = await LocalWorkspace.create({ workDir: PROJECT_ROOT, envVars });
+  const outputs = await workspace.stackOutputs(`tenant-${tenantId}`);
+  const entry = (outputs["tenantOutputs"]?.value as Record<string, TenantStackOutputs> | undefined)?.[tenantId];
+  if (!entry) throw new Error(`no outputs for ${tenantId}`);
+  return entry;
 }
