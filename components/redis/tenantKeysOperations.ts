@@ -20,6 +20,15 @@ export function tenantKeysGlob(pattern: string): string {
   return `${prefix}*`;
 }
 
+/**
+ * Asks the server to answer (`PING`) as the admin. The keys resource is created only where its
+ * delete can later reach: a resource recorded without the server ever answering would make the
+ * tenant's deprovision fail on a Redis that never held anything of it.
+ */
+export async function assertKeysServerAnswers(settings: RedisAdminSettings, timeoutMs = ADMIN_CALL_TIMEOUT_MS): Promise<void> {
+  await withAdminClient(settings, "PING", timeoutMs, (client) => client.sendCommand(["PING"]));
+}
+
 /** The logical databases that hold keys, from `INFO keyspace` (`db3:keys=5,expires=0,…`). */
 async function databasesWithKeys(client: CommandClient): Promise<number[]> {
   const info = String(await client.sendCommand<string>(["INFO", "keyspace"]));

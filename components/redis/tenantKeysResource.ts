@@ -23,6 +23,7 @@ const tenantKeysProvider: ConfiguredProvider<RedisAdminSettings> = {
   },
   async create(inputs: TenantKeysInputs) {
     operations().tenantKeysGlob(inputs.pattern);
+    await operations().assertKeysServerAnswers(settingsOf(this));
     return { id: inputs.pattern, outs: inputs };
   },
   async update(_id, _olds: TenantKeysInputs, news: TenantKeysInputs) {
@@ -38,7 +39,7 @@ const tenantKeysProvider: ConfiguredProvider<RedisAdminSettings> = {
  * The keys of a tenant in Redis, as something a destroy removes (as MinioBucketObjects is for the
  * bucket): the ACL user depends on it, so `pulumi destroy` deletes the user first (which also ends
  * its connections), and then this, whose delete removes every key of the tenant's pattern in every
- * database. Creating it touches nothing.
+ * database. Creating it only checks that the server answers.
  */
 export class RedisTenantKeys extends pulumi.dynamic.Resource {
   declare readonly pattern: pulumi.Output<string>;

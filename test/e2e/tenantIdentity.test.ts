@@ -77,7 +77,7 @@ function reverifiesOnly(step: StepEventMetadata): boolean {
  * Parts added to the Tenant since the recording: their creates, and nothing else, are expected.
  * `PostgresDatabaseOpening` (issue 15): databases are now created closed and opened after the
  * REVOKE; on a recorded stack it finds its database open and already revoked, and changes nothing.
- * `RedisTenantKeys`: its create touches nothing (only its delete, on a destroy, removes the keys).
+ * `RedisTenantKeys`: its create only checks that Redis answers (its delete, on a destroy, removes the keys).
  */
 const ADDED_SINCE_RECORDING = new Set(["pulumi-nodejs:dynamic/frostbyte:PostgresDatabaseOpening", "pulumi-nodejs:dynamic/frostbyte:RedisTenantKeys"]);
 

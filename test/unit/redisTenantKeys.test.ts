@@ -6,7 +6,7 @@
  */
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deleteTenantKeys, redisAclRules, setAclUser, tenantKeysGlob, type RedisAdminSettings } from "../../components/redis";
+import { assertKeysServerAnswers, deleteTenantKeys, redisAclRules, setAclUser, tenantKeysGlob, type RedisAdminSettings } from "../../components/redis";
 import { StoreTimeoutError } from "../../components/timeBounds";
 import { tenantNames } from "../../domain";
 import { startRedis, type RedisServer } from "../support/redisServer";
@@ -77,6 +77,11 @@ describe("deleting a tenant's keys", () => {
     expect(tenantKeysGlob("~tenant:acme-eu:*")).toBe("tenant:acme-eu:*");
     const unreachable = { url: "redis://127.0.0.1:1", adminUser: "x", adminPassword: "y" };
     await expect(deleteTenantKeys(unreachable, "~tenant:*")).rejects.toThrow(/^refusing to delete Redis keys/);
+  });
+
+  it("is created only against a server that answers the admin: an unreachable one is refused", async () => {
+    await assertKeysServerAnswers(admin);
+    await expect(assertKeysServerAnswers({ url: "redis://127.0.0.1:1", adminUser: "x", adminPassword: "y" })).rejects.toThrow(/^cannot connect to Redis at redis:\/\/127\.0\.0\.1:1/);
   });
 
   it("gives up on a server that stops answering, without its password", async () => {
